@@ -1,0 +1,190 @@
+"""Score parser output against a file's ground truth: line items, indicators, facts and metadata.
+
+Matching is by multiset of keys, so a parser gets credit for a record once per occurrence in the truth
+and a duplicate emission counts as a false positive. Keys hold what a researcher needs to be right and
+ignore what a rendering may legitimately change: amounts compare as numbers (`1` equals `1.00`, the XLSX
+cell of a printed `1.00`), names without whitespace (a PDF may break `项  目` differently), and locators
+never count. Totals are micro-averaged (counts summed before dividing), so a big table weighs more than
+a small one, as it does for the researcher who loses its rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+Record = dict[str, Any]
+METADATA_FIELDS = ("department", "fiscal_year", "phase", "unit_code", "scope")
+
+
+def _flat(text: Any) -> str | None:
+    return None if text is None else re.sub(r"\s+", "", str(text))
+
+
+def _number(text: Any) -> str | None:
+    """A canonical decimal string: `1`, `1.0` and `1.00` compare equal; non-numbers compare as text."""
+    if text is None:
+        return None
+    try:
+        value = Decimal(str(text).replace(",", "").strip())
+    except InvalidOperation:
+        return _flat(text)
+    if not value.is_finite():
+        return _flat(text)
+    return format(value.normalize(), "f") if value else "0"
+
+
+def line_item_key(rec: Record) -> tuple:
+    """(table_kind, side, code-or-name, measure, amount): what makes a line item right."""
+    subject = rec.get("code") or _flat(rec.get("name"))
+    return (rec.get("table_kind"), rec.get("side"), subject, rec.get("measure"), _number(rec.get("amount")))
+
+
+def indicator_key(rec: Record) -> tuple:
+    """(table_kind, project, indicator name, target as printed) of a performance-target row.
+
+    The truth states the printed target (`raw`), not its reading into operator/value/unit: that
+    reading is the parser's rule, tested on hand-written cases, and restating it here would only
+    score the parser against a copy of itself.
+    """
+    return (rec.get("table_kind"), _flat(rec.get("project")), _flat(rec.get("level3")), _flat(rec.get("raw")))
+
+
+def fact_key(rec: Record) -> tuple:
+    """(fact, amount in yuan): the narrative figure, whatever unit the sentence used."""
+    return (rec.get("fact"), _number(rec.get("amount_yuan") or rec.get("amount")))
+
+
+@dataclass
+class Tally:
+    """True positives, false positives and false negatives of one comparison (or a sum of them)."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+    @property
+    def expected(self) -> int:
+        return self.tp + self.fn
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        """2·tp / (2·tp + fp + fn): 0 when nothing was found, n/a only when there was nothing at all."""
+        total = 2 * self.tp + self.fp + self.fn
+        return 2 * self.tp / total if total else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": self.precision,
+                "recall": self.recall, "f1": self.f1}
+
+
+def compare(truth: Iterable[tuple], predicted: Iterable[tuple]) -> tuple[Tally, list[tuple], list[tuple]]:
+    """Multiset comparison: the tally, the truth keys missed and the predicted keys not in the truth."""
+    want, got = Counter(truth), Counter(predicted)
+    missed, extra = want - got, got - want
+    tp = sum((want & got).values())
+    return Tally(tp, sum(extra.values()), sum(missed.values())), sorted(missed.elements(), key=str), sorted(
+        extra.elements(), key=str)
+
+
+@dataclass
+class FileScore:
+    """One file's comparison. `indicators`/`facts` are None when the truth has none to find."""
+
+    name: str
+    fmt: str
+    status: str
+    line_items: Tally
+    indicators: Tally | None
+    facts: Tally | None
+    metadata: dict[str, bool]
+    missed: list[tuple] = field(default_factory=list)
+    extra: list[tuple] = field(default_factory=list)
+
+
+def _of(records: Iterable[Record], kind: str) -> list[Record]:
+    return [r for r in records if r.get("type") == kind]
+
+
+def score_file(name: str, truth: list[Record], predicted: list[Record], *,
+               fmt: str | None = None) -> FileScore:
+    """Compare a parse (`predicted`, SCHEMA.md records) with the file's truth records."""
+    truth_doc = next(iter(_of(truth, "document")), {})
+    pred_doc = next(iter(_of(predicted, "document")), {})
+    items, missed, extra = compare(map(line_item_key, _of(truth, "line_item")),
+                                   map(line_item_key, _of(predicted, "line_item")))
+    indicators = facts = None
+    if _of(truth, "indicator"):
+        indicators = compare(map(indicator_key, _of(truth, "indicator")),
+                             map(indicator_key, _of(predicted, "indicator")))[0]
+    if _of(truth, "fact"):
+        facts = compare(map(fact_key, _of(truth, "fact")), map(fact_key, _of(predicted, "fact")))[0]
+    metadata = {f: _flat(truth_doc.get(f)) == _flat(pred_doc.get(f))
+                for f in METADATA_FIELDS if f in truth_doc}
+    return FileScore(name=name, fmt=fmt or truth_doc.get("rendering") or truth_doc.get("format") or "unknown",
+                     status=str(pred_doc.get("status", "missing")), line_items=items, indicators=indicators,
+                     facts=facts, metadata=metadata, missed=missed, extra=extra)
+
+
+@dataclass
+class Summary:
+    """Micro-averaged scores over a group of files (one format, or all)."""
+
+    files: int = 0
+    failed: int = 0
+    line_items: Tally = field(default_factory=Tally)
+    indicators: Tally | None = None
+    facts: Tally | None = None
+    metadata_right: Counter = field(default_factory=Counter)
+    metadata_total: Counter = field(default_factory=Counter)
+
+    def add(self, score: FileScore) -> None:
+        self.files += 1
+        self.failed += score.status == "failed"
+        self.line_items += score.line_items
+        if score.indicators is not None:
+            self.indicators = (self.indicators or Tally()) + score.indicators
+        if score.facts is not None:
+            self.facts = (self.facts or Tally()) + score.facts
+        for name, right in score.metadata.items():
+            self.metadata_total[name] += 1
+            self.metadata_right[name] += right
+
+    @property
+    def metadata_accuracy(self) -> float | None:
+        total = sum(self.metadata_total.values())
+        return sum(self.metadata_right.values()) / total if total else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files, "failed": self.failed, "line_items": self.line_items.as_dict(),
+            "indicator_recall": self.indicators.recall if self.indicators else None,
+            "indicators": self.indicators.as_dict() if self.indicators else None,
+            "fact_recall": self.facts.recall if self.facts else None,
+            "metadata_accuracy": self.metadata_accuracy,
+            "metadata": {f: self.metadata_right[f] / n for f, n in sorted(self.metadata_total.items())},
+        }
+
+
+def summarise(scores: Iterable[FileScore]) -> tuple[Summary, dict[str, Summary]]:
+    """The overall summary and one per format, formats in name order."""
+    overall, by_format = Summary(), {}
+    for score in scores:
+        overall.add(score)
+        by_format.setdefault(score.fmt, Summary()).add(score)
+    return overall, dict(sorted(by_format.items()))

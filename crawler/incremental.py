@@ -1,0 +1,86 @@
+"""Conditional re-fetch: send the validators of the last capture; turn a 304 into a revisit.
+
+The capture log already holds each URL's ETag and Last-Modified. A 304 costs a few hundred bytes;
+the spider still needs the page's links, so the previous bytes are read back from the object store
+and handed on marked ``revisit_of``, and the archive records a 304 capture of the same object.
+``GOVBUDGET_FRESH`` (``run_crawl(fresh=True)``) turns this off to force full downloads.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.responsetypes import responsetypes
+
+from govbudget.storage.catalog import Catalog
+from govbudget.storage.object_store import open_store
+
+
+class ConditionalRequestMiddleware:
+    """Downloader middleware adding If-None-Match / If-Modified-Since from the capture log."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.enabled = not settings.getbool("GOVBUDGET_FRESH")
+        self.stats = crawler.stats
+        self._catalog: Catalog | None = None
+        self._store: Any = None
+        self._settings = settings
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
+        return cls(crawler)
+
+    def _open(self) -> tuple[Catalog, Any]:
+        if self._catalog is None:
+            options = json.loads(self._settings.get("GOVBUDGET_STORE_OPTIONS") or "{}")
+            self._store = open_store(self._settings.get("GOVBUDGET_STORAGE_URL"), **options)
+            self._catalog = Catalog(self._settings.get("GOVBUDGET_DATABASE_URL"))
+        return self._catalog, self._store
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if not self.enabled or request.method != "GET" or request.meta.get("playwright"):
+            return
+        if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
+            return
+        catalog, _ = self._open()
+        last = catalog.last_capture_for_url(request.url)
+        if last is None or last.status not in (200, 304):
+            return
+        headers = {k.lower(): v for k, v in (last.headers or {}).items()}
+        if headers.get("etag"):
+            request.headers["If-None-Match"] = headers["etag"]
+        if headers.get("last-modified"):
+            request.headers["If-Modified-Since"] = headers["last-modified"]
+        if headers.get("etag") or headers.get("last-modified"):
+            request.meta["previous_capture"] = {"sha256": last.sha256, "headers": last.headers or {}}
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        previous = request.meta.get("previous_capture")
+        if response.status != 304 or not previous:
+            return response
+        _, store = self._open()
+        body = _read(store, previous["sha256"])
+        if self.stats is not None:
+            self.stats.inc_value("govbudget/not_modified")
+        headers = {
+            **previous["headers"],
+            **{k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items()},
+        }
+        cls = responsetypes.from_args(headers=headers, url=response.url, body=body)
+        request.meta["revisit_of"] = previous["sha256"]
+        return cls(
+            url=response.url, status=200, headers=headers, body=body, request=request, flags=["revisit"]
+        )
+
+
+def _read(store: Any, sha256: str) -> bytes:
+    from govbudget.storage.keys import content_key
+
+    return bytes(store.get(content_key(sha256)))

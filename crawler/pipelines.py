@@ -1,0 +1,59 @@
+"""The archive pipeline: every ``Fetch`` the spider yields is stored before anything else happens.
+
+Archiving is the one step that must not be skipped or repeated wrongly: bytes go to the object
+store under their sha256, the catalog gets a capture row, and an ``archived`` event tells the parent
+process to dispatch parsing.
+"""
+
+from __future__ import annotations
+
+import json
+
+from scrapy.crawler import Crawler
+
+from govbudget.crawler.events import EventSink
+from govbudget.storage.archive import Archive
+from govbudget.storage.catalog import Catalog
+from govbudget.storage.fetch import Fetch
+from govbudget.storage.object_store import open_store
+
+
+class ArchivePipeline:
+    """Stores each fetched page and file and reports it on the event stream."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.stats = crawler.stats
+        options = json.loads(settings.get("GOVBUDGET_STORE_OPTIONS") or "{}")
+        self.store = open_store(settings.get("GOVBUDGET_STORAGE_URL"), **options)
+        self.catalog = Catalog(settings.get("GOVBUDGET_DATABASE_URL"))
+        self.archive = Archive(self.store, self.catalog)
+        self.events = EventSink.from_settings(settings)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Fetch, spider: object = None) -> Fetch:
+        archived = self.archive.archive(item)
+        prefix = "govbudget/pages" if item.kind == "page" else "govbudget/files"
+        assert self.stats is not None
+        self.stats.inc_value(prefix)
+        self.stats.inc_value(f"{prefix}_{'new' if archived.new_object else 'revisit'}")
+        self.stats.inc_value("govbudget/bytes", len(item.body))
+        if archived.store_retries:
+            self.stats.inc_value("govbudget/store_retries", archived.store_retries)
+        self.events.emit(
+            "archived",
+            kind=item.kind,
+            sha256=archived.sha256,
+            new_object=archived.new_object,
+            capture_id=archived.capture_id,
+            url=item.url,
+            doc_kind=item.doc_kind,
+            format=item.format,
+            size=archived.size,
+            via=item.via,
+            store_retries=archived.store_retries,
+        )
+        return item

@@ -1,0 +1,117 @@
+"""Retries that honour ``Retry-After`` and size caps decided from headers, before any body byte.
+
+Scrapy's RetryMiddleware retries 429/503 at once; a portal that says ``Retry-After: 30`` means it,
+so the retry waits (capped). Size caps are per content type: a response announcing more than its
+type's cap is stopped when its headers arrive and recorded as skipped with its size, so nothing
+half-downloaded is ever archived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.exceptions import StopDownload
+from scrapy.http import Response
+
+from govbudget.crawler.events import EventSink
+
+MAX_RETRY_AFTER = 60.0
+DEFAULT_CAPS = {"text/html": 20 * 1024 * 1024, "application/json": 20 * 1024 * 1024, "*": 200 * 1024 * 1024}
+
+
+def retry_after_seconds(value: bytes | None) -> float | None:
+    """Seconds to wait from a Retry-After value (delta-seconds or an HTTP date), capped."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return min(float(text), MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    from datetime import UTC, datetime
+
+    return max(0.0, min((when - datetime.now(UTC)).total_seconds(), MAX_RETRY_AFTER))
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """RetryMiddleware that sleeps for the server's Retry-After before retrying 429/503."""
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        delay = retry_after_seconds(response.headers.get("Retry-After"))
+        if response.status in (429, 503) and delay is not None and not request.meta.get("dont_retry"):
+            retry = get_retry_request(
+                request,
+                spider=self.crawler.spider,
+                reason=f"{response.status} retry-after",
+                max_retry_times=self.max_retry_times,
+            )
+            if retry is not None:
+                self.crawler.stats.inc_value("govbudget/retry_after_waits")  # type: ignore[union-attr]
+                await asyncio.sleep(delay)
+                return retry
+            return response
+        return super().process_response(request, response)  # type: ignore[return-value]
+
+
+class SizeCaps:
+    """Extension: stop a download whose declared length passes its content type's cap."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.caps = {**DEFAULT_CAPS, **(crawler.settings.getdict("GOVBUDGET_SIZE_CAPS") or {})}
+        self.events = EventSink.from_settings(crawler.settings)
+        crawler.signals.connect(self.headers_received, signal=signals.headers_received)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SizeCaps:
+        return cls(crawler)
+
+    def cap_for(self, content_type: str) -> int:
+        ctype = content_type.split(";", 1)[0].strip().lower()
+        return int(self.caps.get(ctype, self.caps["*"]))
+
+    def headers_received(self, headers: Any, body_length: int, request: Request, spider: Any) -> None:
+        ctype = (headers.get(b"Content-Type") or b"").decode("latin-1")
+        length = body_length if body_length and body_length > 0 else None
+        if length is None:
+            return
+        cap = self.cap_for(ctype)
+        if length > cap:
+            self.crawler.stats.inc_value("govbudget/skipped_oversize")  # type: ignore[union-attr]
+            self.events.emit(
+                "skipped", url=request.url, reason="oversize", size=length, cap=cap, content_type=ctype
+            )
+            raise StopDownload(fail=True)
+
+
+class RobotsOverrideMiddleware:
+    """Downloader middleware: the per-source robots.txt override.
+
+    robots.txt is obeyed by default (``ROBOTSTXT_OBEY``). A source whose operator has agreed to be
+    crawled regardless is listed in ``GOVBUDGET_ROBOTS_IGNORE_HOSTS`` (from the region registry's
+    ``obey_robots=0`` entries or ``govbudget crawl --ignore-robots HOST``); its requests carry
+    ``dont_obey_robotstxt`` so Scrapy's RobotsTxtMiddleware (priority 100, after this) lets them by.
+    Every other host keeps its robots.txt.
+    """
+
+    def __init__(self, hosts: list[str]) -> None:
+        self.hosts = {h.lower() for h in hosts if h}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RobotsOverrideMiddleware:
+        return cls(crawler.settings.getlist("GOVBUDGET_ROBOTS_IGNORE_HOSTS"))
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        from urllib.parse import urlsplit
+
+        if self.hosts and (urlsplit(request.url).hostname or "").lower() in self.hosts:
+            request.meta["dont_obey_robotstxt"] = True

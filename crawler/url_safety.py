@@ -1,0 +1,78 @@
+"""Which URLs the crawler may request at all.
+
+Portal pages are untrusted input: a link or a redirect can point at the crawler's own network
+(cloud metadata at 169.254.169.254, a database on 10.x). Only http(s) to public addresses is
+allowed; loopback is allowed only when the operator says so explicitly (tests and the demo use the
+local portal simulator).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+
+
+@dataclass(frozen=True)
+class UrlVerdict:
+    """Whether a URL may be fetched, and if not, why (logged and counted by the crawl)."""
+
+    allowed: bool
+    reason: str = ""
+
+
+@lru_cache(maxsize=4096)
+def _resolve(host: str) -> tuple[str, ...]:
+    """All addresses a host name resolves to (cached: a crawl asks about the same hosts often)."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return ()
+    return tuple(sorted({str(info[4][0]) for info in infos}))
+
+
+def _address_verdict(address: str, allow_loopback: bool) -> UrlVerdict:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    mapped = getattr(ip, "ipv4_mapped", None)
+    if mapped is not None:
+        ip = mapped
+    if ip.is_loopback:
+        if allow_loopback:
+            return UrlVerdict(True)
+        return UrlVerdict(False, f"loopback address {ip} refused (allow_loopback is off)")
+    if ip.is_link_local:
+        return UrlVerdict(False, f"link-local address {ip} refused")
+    if ip.is_private or ip.is_reserved or ip.is_multicast or ip.is_unspecified:
+        return UrlVerdict(False, f"private or reserved address {ip} refused")
+    return UrlVerdict(True)
+
+
+def check_url(url: str, *, allow_loopback: bool = False) -> UrlVerdict:
+    """Decide whether ``url`` may be requested: scheme, then every address its host resolves to."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return UrlVerdict(False, f"unparsable URL: {exc}")
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        return UrlVerdict(False, f"scheme {parts.scheme or '(none)'!r} refused: only http(s)")
+    host = parts.hostname
+    if not host:
+        return UrlVerdict(False, "URL has no host")
+    try:
+        addresses: tuple[str, ...] = (str(ipaddress.ip_address(host)),)
+    except ValueError:
+        if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+            addresses = ("127.0.0.1",)
+        else:
+            addresses = _resolve(host.lower())
+    if not addresses:
+        return UrlVerdict(False, f"host {host!r} does not resolve")
+    for address in addresses:
+        verdict = _address_verdict(address, allow_loopback)
+        if not verdict.allowed:
+            return verdict
+    return UrlVerdict(True)

@@ -1,0 +1,204 @@
+"""The columns of every exported file: one typed schema per SCHEMA.md record type.
+
+The schema is declared once here and turned into both the Arrow schema the files are written with and
+the Frictionless table schema in `datapackage.json`, so the two can never disagree. A record type that
+no parser emits yet still gets its file, with these columns and no rows: a researcher's script that
+loads `indicators.parquet` works today and keeps working when the parsers start filling it.
+
+Every file starts with the same provenance columns, so any number can be traced back to the archived
+bytes (`sha256`), where they were fetched (`source_url`, `captured_at`) and where on the page or
+sheet it stands (`locator`). Fields a parser adds later that are not declared here land in `extra`
+(a JSON object) rather than being dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+# Amounts are printed with at most 2 decimals in 万元 (4–6 after conversion is still exact at this
+# scale); 24 digits hold any budget in yuan. A value needing more decimals is kept in `extra`, not rounded.
+DECIMAL_PRECISION = 24
+DECIMAL_SCALE = 6
+
+KINDS = ("string", "integer", "decimal", "boolean", "datetime", "object", "array")
+
+_ARROW = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "decimal": pa.decimal128(DECIMAL_PRECISION, DECIMAL_SCALE),
+    "boolean": pa.bool_(),
+    "datetime": pa.timestamp("us", tz="UTC"),
+    # JSON text: readable by every tool (DuckDB `json`, pandas `json.loads`, R `jsonlite`) and CSV-safe.
+    "object": pa.string(),
+    "array": pa.string(),
+}
+
+_FRICTIONLESS = {
+    "string": "string",
+    "integer": "integer",
+    "decimal": "number",
+    "boolean": "boolean",
+    "datetime": "datetime",
+    "object": "object",
+    "array": "array",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: its name, kind (one of `KINDS`) and what it means."""
+
+    name: str
+    kind: str
+    description: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"field {self.name}: kind must be one of {KINDS}, got {self.kind!r}")
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        return _ARROW[self.kind]
+
+    def frictionless(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "name": self.name, "type": _FRICTIONLESS[self.kind], "description": self.description,
+        }
+        if self.kind == "decimal":
+            out["decimalChar"] = "."
+            out["bareNumber"] = True
+        if self.kind == "object":
+            out["description"] = f"{self.description} (a JSON object)"
+        if self.kind == "array":
+            out["description"] = f"{self.description} (a JSON array)"
+        return out
+
+
+def F(name: str, kind: str, description: str) -> Field:
+    return Field(name, kind, description)
+
+
+PROVENANCE = (
+    F("sha256", "string", "SHA-256 of the archived file the row comes from: the key of the archive object"),
+    F("source_url", "string", "URL the file was fetched from (its latest capture)"),
+    F("captured_at", "datetime", "when that capture was fetched (UTC)"),
+    F("locator", "object", "where in the file the row stands: page/sheet and row (null for a whole file)"),
+    F("region_code", "string", "GB/T 2260 code of the region the file was crawled for, when known"),
+    F("fiscal_year", "integer", "fiscal year of the disclosure"),
+)
+
+EXTRA = F("extra", "object", "record fields not declared in this schema, and values that failed their type")
+
+DOCUMENT = (
+    F("referrer", "string", "the page that linked to the file"),
+    F("link_text", "string", "text of the link the file was found under"),
+    F("doc_kind", "string", "crawler's classification: budget, final, three_public, performance"),
+    F("format", "string", "detected real format: pdf, xlsx, xls, docx, doc, ..."),
+    F("title", "string", "the document's own heading (or the link text when unparsed)"),
+    F("department", "string", "the disclosing body as printed"),
+    F("unit_code", "string", "budget unit code printed beside the department"),
+    F("scope", "string", "department (部门预算, consolidated) or unit (单位预算)"),
+    F("phase", "string", "budget (预算) or final (决算)"),
+    F("pages", "integer", "page or sheet count"),
+    F("size", "integer", "size of the archived file in bytes"),
+    F("parser", "string", "name@version of the parser that produced the records"),
+    F("status", "string", "parse status: ok, partial, failed (null: not parsed yet)"),
+    F("errors", "array", "why the parse was partial or failed"),
+)
+
+TABLE = (
+    F("table_kind", "string", "standard table (SCHEMA.md vocabulary)"),
+    F("title", "string", "table title as printed"),
+    F("unit", "string", "unit the table states (万元 or 元)"),
+    F("department", "string", "department as printed on the table"),
+    F("unit_code", "string", "budget unit code printed on the table"),
+    F("rows", "integer", "data rows read"),
+    F("declared_empty", "boolean", "the table is printed but declared empty (本表无数据)"),
+    F("project", "string", "project name (performance target tables)"),
+    F("project_prefix", "string", "project code prefix when printed (FM, ZK, ...)"),
+    F("goals", "array", "performance goals text (绩效目标)"),
+)
+
+LINE_ITEM = (
+    F("table_kind", "string", "standard table the amount stands in"),
+    F("side", "string", "income or expenditure"),
+    F("classification", "string", "function, economic_dept, economic_gov or item"),
+    F("code", "string", "subject code as printed (null for named rows)"),
+    F("name", "string", "row name as printed"),
+    F("level", "integer", "1, 2, 3 for function codes (类/款/项); 1, 2 for economic codes"),
+    F("parent_code", "string", "code one level up"),
+    F("row_role", "string", "detail, subtotal or total"),
+    F("measure", "string", "the column, SCHEMA.md measure vocabulary"),
+    F("measure_label", "string", "the column header as printed"),
+    F("amount", "decimal", "amount as printed, in `unit`"),
+    F("unit", "string", "unit of `amount` (万元 or 元)"),
+    F("amount_yuan", "decimal", "the amount in yuan"),
+    F("seq", "string", "printed row number (序号) when the table has one"),
+)
+
+INDICATOR = (
+    F("table_kind", "string", "performance_targets or overall_performance_targets"),
+    F("project", "string", "project name (null for overall targets)"),
+    F("project_amount", "decimal", "project amount in 万元 when printed"),
+    F("level1", "string", "一级指标"),
+    F("level2", "string", "二级指标"),
+    F("level3", "string", "三级指标: the indicator's name"),
+    F("description", "string", "绩效指标描述 when printed"),
+    F("operator", "string", "≥, ≤, =, >, < (null for qualitative targets)"),
+    F("value", "string", "target value: decimal string or qualitative text"),
+    F("value_unit", "string", "unit of the target value"),
+    F("value_kind", "string", "numeric, percent, date, qualitative, not_applicable, empty"),
+    F("raw", "string", "the target cell exactly as printed"),
+    F("basis", "string", "指标值确定依据 when printed"),
+)
+
+FACT = (
+    F("fact", "string", "which figure (SCHEMA.md fact vocabulary)"),
+    F("amount", "decimal", "amount as stated"),
+    F("unit", "string", "unit of `amount`"),
+    F("amount_yuan", "decimal", "the amount in yuan"),
+    F("sentence", "string", "the sentence the figure came from"),
+)
+
+CHECK = (
+    F("check", "string", "which validation (SCHEMA.md check vocabulary)"),
+    F("ok", "boolean", "whether it passed"),
+    F("subject", "string", "what was compared, e.g. the subject code"),
+    F("expected", "decimal", "expected value, when numeric"),
+    F("actual", "decimal", "actual value, when numeric"),
+    F("expected_text", "string", "expected value as emitted by the parser"),
+    F("actual_text", "string", "actual value as emitted by the parser"),
+    F("table_kind", "string", "table the check ran on, when it names one"),
+    F("measure", "string", "measure compared, when it names one"),
+)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One exported file: its name, the SCHEMA.md record type it holds, and its own fields."""
+
+    name: str
+    record_type: str
+    title: str
+    own: tuple[Field, ...]
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        names = {f.name for f in PROVENANCE}
+        return (*PROVENANCE, *(f for f in self.own if f.name not in names), EXTRA)
+
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([pa.field(f.name, f.arrow_type) for f in self.fields])
+
+
+RESOURCES = (
+    Resource("documents", "document", "archived disclosure files with their parse status", DOCUMENT),
+    Resource("tables", "table", "recognised tables (a table split over pages is one table)", TABLE),
+    Resource("line_items", "line_item", "one non-blank amount cell of a financial table", LINE_ITEM),
+    Resource("indicators", "indicator", "one row of a performance-target table", INDICATOR),
+    Resource("facts", "fact", "a figure stated in the narrative (情况说明)", FACT),
+    Resource("checks", "check", "one validation run on a document", CHECK),
+)
+RESOURCE_BY_TYPE = {r.record_type: r for r in RESOURCES}

@@ -1,0 +1,97 @@
+"""The `budget-tables` parser: PDF and spreadsheet disclosures with the standard 部门预算 tables.
+
+Reads the file into the row stream, finds the standard tables by title, and emits the `document`
+record, then each table's `table` record followed by its `line_item` records.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govbudget.parsers.checks.enrich import enrich
+from govbudget.parsers.grid import ReadDocument
+from govbudget.parsers.metadata import document_meta
+from govbudget.parsers.outcome import ParseOutcome, document_record
+from govbudget.parsers.tables.class_codes import add_mapped_codes
+from govbudget.parsers.tables.interpret import interpret
+from govbudget.parsers.tables.segments import find_tables
+from govbudget.parsers.version import PARSER_VERSION
+
+
+class BudgetTablesParser:
+    """Standard budget tables from PDF, spreadsheets, Word, HTML and images (OCR)."""
+
+    name = "budget-tables"
+    version = PARSER_VERSION
+    formats = frozenset({"pdf", "xlsx", "xls", "et", "docx", "doc", "wps", "html", "image"})
+
+    def score(self, data: bytes, fmt: str) -> float:
+        """Any file of a supported format; more specific parsers may outscore this one."""
+        return 0.5 if fmt in self.formats else 0.0
+
+    def parse(self, data: bytes, *, fmt: str, sha256: str, filename: str | None) -> ParseOutcome:
+        """Read, recognise, interpret; a table that fails makes the outcome `partial`."""
+        doc = _read(data, fmt)
+        label = f"{self.name}@{self.version}"
+        tables, facts = find_tables(doc.rows)
+        meta = document_meta(tables, facts["first_text"], doc.pages, doc.title, facts["info"])
+        errors = list(doc.warnings)
+        body: list[dict[str, Any]] = []
+        for t in tables:
+            result = interpret(t, doc=sha256, defaults=meta)
+            errors.extend(result.errors)
+            body.append(result.table)
+            body.extend(result.items)
+        add_mapped_codes(body)
+        performance_tables = enrich(doc.rows, body, meta=meta, doc=sha256)  # indicators, facts, checks
+        if not tables and not performance_tables and not any(r["type"] == "fact" for r in body):
+            errors.append("no standard budget table was recognised" if doc.rows else "no text could be read")
+            status = "failed"
+        else:
+            status = "partial" if errors else "ok"
+        document = document_record(sha256=sha256, fmt=fmt, parser=label, status=status, errors=errors,
+                                   meta=meta)
+        return ParseOutcome(status=status, parser=label, errors=errors, document=document,
+                            records=[document, *body])
+
+
+def _read(data: bytes, fmt: str) -> ReadDocument:
+    """The row stream of a file, by its detected format."""
+    if fmt == "pdf":
+        from govbudget.parsers.pdf_reader import read_pdf
+
+        return read_pdf(data)
+    if fmt == "docx":
+        from govbudget.parsers.docx_reader import read_docx
+
+        return read_docx(data)
+    if fmt == "html":
+        from govbudget.parsers.html_reader import read_html
+
+        return read_html(data)
+    if fmt == "image":
+        from govbudget.parsers.ocr_reader import read_image
+
+        return read_image(data)
+    if fmt in ("doc", "wps"):
+        return _read_word(data, fmt)
+    from govbudget.parsers.sheet_reader import read_sheets
+
+    if fmt == "et":
+        from govbudget.parsers.convert import convert
+
+        return read_sheets(convert(data, "et"), "xlsx")
+    return read_sheets(data, fmt)
+
+
+def _read_word(data: bytes, fmt: str) -> ReadDocument:
+    """DOC/WPS through LibreOffice to DOCX; antiword when LibreOffice cannot do it."""
+    from govbudget.parsers.convert import ConversionError, antiword_rows, convert
+    from govbudget.parsers.docx_reader import read_docx
+
+    try:
+        doc = read_docx(convert(data, fmt))
+    except ConversionError as exc:
+        doc = antiword_rows(data)
+        doc.warnings.insert(0, str(exc))
+    return doc

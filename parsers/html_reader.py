@@ -1,0 +1,132 @@
+"""Read an HTML page (or an HTML table saved as `.xls`) into the row stream.
+
+Portals serve GBK and UTF-8 alike and often lie in one of the headers, so the encoding comes from the
+bytes: a BOM first, then a `<meta charset>` in the first kilobytes, then strict UTF-8, then GB18030
+(a superset of GBK and GB2312). `colspan`/`rowspan` are laid out on a grid so every cell lands under
+its header column, with a merged cell's text only at its first position.
+"""
+
+from __future__ import annotations
+
+import re
+
+from govbudget.parsers.grid import ReadDocument, Row, join_wrapped
+
+_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "caption", "title", "center", "span", "font"}
+_SKIP = {"script", "style", "noscript", "head", "template"}
+MAX_SPAN = 100
+MAX_ROWS = 200_000
+
+
+class HtmlReadError(ValueError):
+    """The page cannot be read; the message is the reason."""
+
+
+def decode_html(data: bytes) -> str:
+    """The page's text in the encoding its bytes say."""
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(enc, errors="replace")
+    if m := _META.search(data[:4096]):
+        name = m.group(1).decode("ascii").lower()
+        name = "gb18030" if name in ("gbk", "gb2312", "gb_2312-80", "x-gbk") else name
+        try:
+            return data.decode(name, errors="replace")
+        except LookupError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def read_html(data: bytes) -> ReadDocument:
+    """Text blocks and table rows in document order."""
+    import lxml.html
+
+    text = decode_html(data)
+    if not text.strip():
+        raise HtmlReadError("html is empty")
+    try:
+        root = lxml.html.document_fromstring(text)
+    except Exception as exc:
+        raise HtmlReadError(f"html cannot be parsed: {type(exc).__name__}: {exc}") from exc
+    rows: list[Row] = []
+    counters = {"table": 0, "line": 0}
+    _walk(root, rows, counters)
+    if not rows and (body := " ".join(root.text_content().split())):
+        rows.append(Row((body,), "text", {"line": 1}))  # bare text outside any block element
+    title_el = root.find(".//title")
+    title = " ".join(title_el.text_content().split()) if title_el is not None else None
+    return ReadDocument(rows=rows, pages=1, title=title or None)
+
+
+def _walk(el: object, rows: list[Row], counters: dict[str, int]) -> None:
+    for child in el:  # type: ignore[attr-defined]
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in _SKIP:
+            continue
+        if tag == "table":
+            counters["table"] += 1
+            rows.extend(_table_rows(child, counters["table"]))
+        elif tag in _BLOCKS and child.find(".//table") is None and not _has_block(child):
+            text = " ".join(child.text_content().split())
+            if text:
+                counters["line"] += 1
+                rows.append(Row((text,), "text", {"line": counters["line"]}))
+        else:
+            _walk(child, rows, counters)
+        if len(rows) > MAX_ROWS:
+            raise HtmlReadError(f"html has more than {MAX_ROWS} rows")
+
+
+def _has_block(el: object) -> bool:
+    """True when a descendant (not the element itself) is a block that makes its own line."""
+    inner = _BLOCKS - {"span", "font"}
+    return any(c is not el and isinstance(c.tag, str) and c.tag in inner for c in el.iter())  # type: ignore[attr-defined]
+
+
+def _table_rows(table: object, number: int) -> list[Row]:
+    pending: dict[int, int] = {}  # column → rows still covered by a rowspan above
+    out: list[Row] = []
+    trs = [tr for tr in table.iter("tr") if _owner_table(tr) is table]  # type: ignore[attr-defined]
+    for r, tr in enumerate(trs, start=1):
+        cells: list[str] = []
+        col = 0
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                continue
+            while pending.get(col, 0) > 0:
+                cells.append("")
+                col += 1
+            colspan = _span(td.get("colspan"))
+            rowspan = _span(td.get("rowspan"))
+            cells.append(join_wrapped("\n".join(td.itertext())))
+            cells.extend([""] * (colspan - 1))
+            for c in range(col, col + colspan):
+                pending[c] = rowspan  # decremented below, after the row is placed
+            col += colspan
+        while pending.get(col, 0) > 0:
+            cells.append("")
+            col += 1
+        pending = {c: n - 1 for c, n in pending.items() if n - 1 > 0}
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            out.append(Row(tuple(cells), "table", {"table": number, "row": r}))
+    return out
+
+
+def _owner_table(tr: object) -> object:
+    el = tr.getparent()  # type: ignore[attr-defined]
+    while el is not None and el.tag != "table":
+        el = el.getparent()
+    return el
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(MAX_SPAN, int(str(value).strip())))
+    except (TypeError, ValueError):
+        return 1

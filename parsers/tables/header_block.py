@@ -1,0 +1,64 @@
+"""The header block every page of a table repeats: `207 邯郸市医疗保障局`, `预算年度：2022`, `单位：万元`.
+
+It carries the document's department, budget unit code, year and the table's money unit; because it
+repeats on every page it is also the mark that a new page segment of the same table begins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from govbudget.parsers.grid import Row
+
+_YEAR = re.compile(r"预算年度\s*[:：]\s*(\d{4})")
+_UNIT = re.compile(r"(?:^[（(]?|\s)(?:金额)?单位\s*[:：]\s*(万元|元)")
+_HEADER_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)|[（(](万元|元)[）)]")
+_ORG_END = r"(局|委|委员会|院|厅|办|办公室|会|部|处|中心|馆|站|所|校|学|队|社|团|室|府|署|公司|园|场)"
+_DEPT = re.compile(r"^(\d{3,8})\s*([\u4e00-\u9fff][^\d\s]*" + _ORG_END + r"(（[^）]*）|\([^)]*\))?)$")
+_DEPT_LABEL = re.compile(
+    r"^(?:编制|填报|预算)?(?:部门|单位)(?:名称)?\s*[:：]\s*(\d{3,8})?\s*(?![千万亿]?元)(\S+)(?:\s|$)"
+)
+MAX_CELLS = 4
+
+
+@dataclass
+class HeaderInfo:
+    """What one header-block row told us; fields it did not mention stay None."""
+
+    unit_code: str | None = None
+    department: str | None = None
+    fiscal_year: int | None = None
+    unit: str | None = None
+
+    def any(self) -> bool:
+        """True when the row was a header-block row at all."""
+        return any(v is not None for v in (self.unit_code, self.department, self.fiscal_year, self.unit))
+
+
+def parse_header_row(row: Row) -> HeaderInfo:
+    """Read header-block facts from a row with few cells and no data (a data row yields nothing)."""
+    info = HeaderInfo()
+    cells = [row.cells[i] for i in row.filled]
+    if not cells or len(cells) > MAX_CELLS:
+        return info
+    for cell in cells:
+        text = " ".join(cell.split())
+        if m := _YEAR.search(text):
+            info.fiscal_year = int(m.group(1))
+        if m := _UNIT.search(text):
+            info.unit = m.group(1)
+        if m := _DEPT_LABEL.match(text):
+            info.unit_code, info.department = m.group(1), m.group(2)
+    if len(cells) == 1 and (m := _DEPT.match(" ".join(cells[0].split()))):
+        info.unit_code, info.department = m.group(1), m.group(2)
+    return info
+
+
+def header_unit(rows: list[Row]) -> str | None:
+    """The money unit printed in a column header (`价值（金额单位：万元）`) when no header block says it."""
+    for row in rows:
+        for cell in row.cells:
+            if m := _HEADER_UNIT.search(" ".join(cell.split())):
+                return m.group(1) or m.group(2)
+    return None

@@ -1,0 +1,94 @@
+"""`Archive`: keep a fetched response — bytes into the object store, provenance into the catalog.
+
+Transient store failures are retried with backoff (`retry.Backoff`) while the bytes are in hand, and
+`Archived.store_retries` says how many tries failed, so a crawl summary can report them.
+
+The order matters for crash safety: bytes first, catalog rows second. A crash in between leaves an
+object in the store that the catalog does not know yet; the next archive of the same bytes (or a scan of
+the store) records it. The reverse order could leave catalog rows pointing at bytes that do not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from govbudget.storage.catalog import CaptureRow, Catalog
+from govbudget.storage.fetch import Fetch
+from govbudget.storage.keys import content_key, sha256_hex
+from govbudget.storage.object_store import ObjectStore
+from govbudget.storage.retry import Backoff, RetryLog
+
+
+@dataclass(frozen=True)
+class Archived:
+    """What `Archive.archive` did: which object holds the bytes, and whether it is new to the catalog."""
+
+    sha256: str
+    storage_key: str
+    size: int
+    new_object: bool
+    capture_id: int
+    store_retries: int = 0
+    retry_reasons: tuple[str, ...] = ()
+
+
+def _metadata(fetch: Fetch) -> dict[str, str]:
+    """Provenance stored beside the bytes, so a bucket on its own still says where each object came from."""
+    meta = {"source-url": fetch.url, "fetched-at": fetch.fetched_at.isoformat(), "via": fetch.via}
+    if fetch.final_url and fetch.final_url != fetch.url:
+        meta["final-url"] = fetch.final_url
+    return meta
+
+
+class Archive:
+    """Content-addressed archiving: identical bytes are stored once; every fetch is a capture."""
+
+    def __init__(self, store: ObjectStore, catalog: Catalog, backoff: Backoff | None = None) -> None:
+        self.store = store
+        self.catalog = catalog
+        self.backoff = backoff or Backoff()
+
+    def archive(self, fetch: Fetch) -> Archived:
+        """Store `fetch.body` (unless already stored) and record the object and a capture of it.
+
+        Retries `StoreUnavailable` with backoff; raises it (before any catalog write) only when the
+        store stays unreachable past the backoff's limit, so the caller still holds the bytes.
+        """
+        body = bytes(fetch.body)
+        sha256 = sha256_hex(body)
+        key = content_key(sha256)
+        content_type = fetch.effective_content_type
+        retries = RetryLog()
+
+        def store_once() -> None:
+            if not self.store.exists(key):
+                self.store.put(key, body, content_type=content_type, metadata=_metadata(fetch))
+
+        self.backoff.call(store_once, f"store {fetch.url}", retries)
+        new_object = self.catalog.ensure_object(sha256, len(body), key, content_type)
+        capture_id = self.catalog.add_capture(
+            CaptureRow(
+                sha256=sha256,
+                url=fetch.url,
+                final_url=fetch.final_url,
+                status=fetch.status,
+                headers=dict(fetch.headers),
+                fetched_at=fetch.fetched_at,
+                via=fetch.via,
+                kind=fetch.kind,
+                referrer=fetch.referrer,
+                link_text=fetch.link_text,
+                region_code=fetch.region_code,
+                fiscal_year=fetch.fiscal_year,
+                doc_kind=fetch.doc_kind,
+                title=fetch.title,
+                department=fetch.department,
+                phase=fetch.phase,
+                format=fetch.format,
+                crawl_id=fetch.crawl_id,
+                revisit=not new_object,
+            )
+        )
+        return Archived(
+            sha256, key, len(body), new_object, capture_id, retries.count, tuple(retries.events)
+        )

@@ -1,0 +1,59 @@
+"""Parse attempts: a start and a finish counter per object, so a crash is a start without a finish.
+
+A task that dies with its worker (SIGKILL, out of memory, hard time limit) never reaches its
+`finally`, so `started - finished` counts those deaths. The parse task refuses to try a file again
+after `max_crashes` of them and stores a failed result instead: a poison file ends, it does not loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from govbudget.storage.catalog import Catalog, upsert_insert
+from govbudget.storage.catalog_models import ParseAttempt
+from govbudget.storage.fetch import utc_now
+
+attempts_t = ParseAttempt.__table__
+
+
+@dataclass(frozen=True)
+class AttemptCount:
+    """Counters after this start: `crashes` are earlier starts that never finished."""
+
+    started: int
+    finished: int
+
+    @property
+    def crashes(self) -> int:
+        return max(0, self.started - 1 - self.finished)
+
+
+def start_parse_attempt(catalog: Catalog, sha256: str, worker: str | None = None) -> AttemptCount:
+    """Count one more start of parsing `sha256` (the object must be in the catalog)."""
+    now = utc_now()
+    with catalog.transaction() as conn:
+        stmt = upsert_insert(conn, attempts_t).values(
+            sha256=sha256, started=1, finished=0, last_started_at=now, worker=worker
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["sha256"],
+            set_={"started": attempts_t.c.started + 1, "last_started_at": now, "worker": worker},
+        ).returning(attempts_t.c.started, attempts_t.c.finished)
+        started, finished = conn.execute(stmt).one()
+        return AttemptCount(int(started), int(finished))
+
+
+def finish_parse_attempt(catalog: Catalog, sha256: str) -> None:
+    """Count one finish (success, stored failure or a transient error the task will retry)."""
+    with catalog.transaction() as conn:
+        conn.execute(
+            update(attempts_t).where(attempts_t.c.sha256 == sha256).values(finished=attempts_t.c.finished + 1)
+        )
+
+
+def parse_attempts(catalog: Catalog, sha256: str) -> AttemptCount | None:
+    """The counters of `sha256`, or None when no parse ever started."""
+    row = next(catalog.rows(select(attempts_t).where(attempts_t.c.sha256 == sha256)), None)
+    return None if row is None else AttemptCount(row.started, row.finished)

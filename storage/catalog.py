@@ -1,0 +1,287 @@
+"""`Catalog`: the database of what was fetched (captures), kept (objects) and read (parse results, records).
+
+Every write is idempotent, because tasks are retried and may run twice (a killed worker's task is
+redelivered): objects are inserted with ON CONFLICT DO NOTHING, parse results and records are upserted
+on their natural keys. Reads return dicts (`Row`, also readable as attributes), never ORM objects,
+so callers hold no session state between calls.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, exists, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from govbudget.storage import catalog_queries as q
+from govbudget.storage.catalog_models import Base, Capture, CrawlRun, ParseResult, Record, StoredObject
+from govbudget.storage.engine import WRITE_OPTION, make_engine
+from govbudget.storage.fetch import utc_now
+from govbudget.storage.migrate import upgrade
+from govbudget.storage.rows import CaptureRow, Row
+
+PARSE_STATUSES = ("ok", "partial", "failed")
+
+objects_t = StoredObject.__table__
+captures_t = Capture.__table__
+parse_results_t = ParseResult.__table__
+records_t = Record.__table__
+crawl_runs_t = CrawlRun.__table__
+
+
+def upsert_insert(conn: Connection, table: Any) -> Any:
+    """A dialect-specific INSERT, the only kind that offers ON CONFLICT on both SQLite and PostgreSQL."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"upserts are not implemented for {dialect}")
+
+
+class Catalog:
+    """The catalog database at `url` (SQLite file by default, PostgreSQL when given).
+
+    Opening it applies pending migrations. Safe to share between threads; each process opens its own.
+    """
+
+    def __init__(self, url: str | Path | None = None, *, migrate: bool = True) -> None:
+        self.engine: Engine = make_engine(url)
+        if migrate:
+            upgrade(self.engine)
+
+    # -- plumbing -------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def describe(self) -> str:
+        """The database URL with any password masked, safe to log."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def __repr__(self) -> str:
+        return f"Catalog({self.describe()!r})"
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction (BEGIN IMMEDIATE on SQLite), committed on success."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+    def transaction(self) -> Any:
+        """A write transaction for the storage modules that keep their own tables (leases, attempts)."""
+        return self._write()
+
+    def rows(self, stmt: Any) -> Iterator[Row]:
+        """Stream the rows of any read statement as `Row` dicts (for storage modules and reports)."""
+        return self._rows(stmt)
+
+    def _rows(self, stmt: Any) -> Iterator[Row]:
+        """Stream the rows of a read statement as `Row` dicts."""
+        with self.engine.connect() as conn:
+            result = conn.execution_options(yield_per=500).execute(stmt)
+            for row in result.mappings():
+                yield Row(row)
+
+    # -- objects and captures -------------------------------------------------------------------------
+
+    def ensure_object(self, sha256: str, size: int, storage_key: str, content_type: str | None) -> bool:
+        """Record an archived object; True when this call created the row (False: already known)."""
+        with self._write() as conn:
+            stmt = upsert_insert(conn, objects_t).values(
+                sha256=sha256,
+                size=size,
+                storage_key=storage_key,
+                content_type=content_type,
+                first_seen_at=utc_now(),
+            )
+            # RETURNING yields a row only when the insert happened; rowcount is not reliable for
+            # ON CONFLICT DO NOTHING across drivers (psycopg reports -1 here).
+            stmt = stmt.on_conflict_do_nothing(index_elements=["sha256"]).returning(objects_t.c.sha256)
+            return conn.execute(stmt).first() is not None
+
+    def has_object(self, sha256: str) -> bool:
+        with self.engine.connect() as conn:
+            return bool(conn.scalar(select(exists().where(objects_t.c.sha256 == sha256))))
+
+    def add_capture(self, c: CaptureRow) -> int:
+        """Insert one capture (its object must already be recorded) and return its id."""
+        with self._write() as conn:
+            result = conn.execute(insert(captures_t).values(**asdict(c)))
+            return int(result.inserted_primary_key[0])
+
+    def captures(self, sha256: str | None = None) -> Iterator[Row]:
+        """Captures in fetch order (all, or those of one object), as `Row`s with the captures columns
+        (`id` included); `fetched_at` is a tz-aware UTC datetime."""
+        stmt = select(captures_t).order_by(captures_t.c.fetched_at, captures_t.c.id)
+        if sha256 is not None:
+            stmt = stmt.where(captures_t.c.sha256 == sha256)
+        return self._rows(stmt)
+
+    def last_capture_for_url(self, url: str) -> Row | None:
+        """The most recent capture of `url` (for conditional re-fetch with ETag/Last-Modified), or None."""
+        stmt = (
+            select(captures_t)
+            .where(captures_t.c.url == url)
+            .order_by(captures_t.c.fetched_at.desc(), captures_t.c.id.desc())
+            .limit(1)
+        )
+        return next(self._rows(stmt), None)
+
+    # -- parse results and records --------------------------------------------------------------------
+
+    def save_parse_result(
+        self,
+        sha256: str,
+        parser: str,
+        status: str,
+        errors: Iterable[str],
+        records: Sequence[dict[str, Any]],
+    ) -> None:
+        """Store one parser's outcome on one object, replacing any earlier run of the same parser.
+
+        Idempotent and safe under concurrency: the parse_results upsert comes first and row-locks
+        (sha256, parser) until commit, so two workers saving the same result run one after the other;
+        records are upserted by (sha256, parser, seq) and any tail left by a longer earlier run is
+        deleted, all in one transaction. `attempts` counts the saves, so a reconciler can cap retries.
+        """
+        if status not in PARSE_STATUSES:
+            raise ValueError(f"status must be one of {PARSE_STATUSES}, got {status!r}")
+        rows = []
+        for seq, rec in enumerate(records):
+            if not isinstance(rec, dict) or not rec.get("type"):
+                raise ValueError(f"record {seq} has no 'type': {rec!r:.200}")
+            rows.append({"sha256": sha256, "parser": parser, "seq": seq, "type": rec["type"], "data": rec})
+        with self._write() as conn:
+            stmt = upsert_insert(conn, parse_results_t).values(
+                sha256=sha256,
+                parser=parser,
+                status=status,
+                errors=[str(e) for e in errors],
+                parsed_at=utc_now(),
+                record_count=len(rows),
+                attempts=1,
+            )
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["sha256", "parser"],
+                    set_={
+                        "status": stmt.excluded.status,
+                        "errors": stmt.excluded.errors,
+                        "parsed_at": stmt.excluded.parsed_at,
+                        "record_count": stmt.excluded.record_count,
+                        "attempts": parse_results_t.c.attempts + 1,
+                    },
+                )
+            )
+            if rows:
+                ins = upsert_insert(conn, records_t)
+                conn.execute(
+                    ins.on_conflict_do_update(
+                        index_elements=["sha256", "parser", "seq"],
+                        set_={"type": ins.excluded.type, "data": ins.excluded.data},
+                    ),
+                    rows,
+                )
+            conn.execute(
+                delete(records_t).where(
+                    records_t.c.sha256 == sha256,
+                    records_t.c.parser == parser,
+                    records_t.c.seq >= len(rows),
+                )
+            )
+
+    def parse_status(self, sha256: str) -> str | None:
+        """Status of the most recent parse of `sha256` (by parse time), or None if never parsed."""
+        stmt = (
+            select(parse_results_t.c.status)
+            .where(parse_results_t.c.sha256 == sha256)
+            .order_by(parse_results_t.c.parsed_at.desc(), parse_results_t.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            return conn.scalar(stmt)
+
+    def parse_results(self, sha256: str | None = None) -> Iterator[Row]:
+        """Parse result rows (all, or one object's), oldest first."""
+        stmt = select(parse_results_t).order_by(parse_results_t.c.parsed_at, parse_results_t.c.id)
+        if sha256 is not None:
+            stmt = stmt.where(parse_results_t.c.sha256 == sha256)
+        return self._rows(stmt)
+
+    def unparsed_files(self) -> list[str]:
+        """Digests of objects captured as files that have no parse result: what a reconciler re-queues."""
+        with self.engine.connect() as conn:
+            return list(conn.scalars(q.unparsed_files()))
+
+    def records(
+        self, sha256: str | None = None, type: str | None = None, parser: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """SCHEMA.md record dicts, by object then output order.
+
+        Without `parser`, only the records of each object's latest parse are returned, so a re-parse by
+        a newer parser version replaces, rather than duplicates, an object's records in exports.
+        """
+        return (row["data"] for row in self._rows(q.records(sha256, type, parser)))
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        """One dict per archived object, with the keys in `catalog_queries.DOCUMENT_KEYS`."""
+        return (q.document_row(row) for row in self._rows(q.documents()))
+
+    # -- crawl runs -----------------------------------------------------------------------------------
+
+    def start_crawl(
+        self,
+        start_urls: Sequence[str] = (),
+        *,
+        region_code: str | None = None,
+        fiscal_year: int | None = None,
+        crawl_id: str | None = None,
+    ) -> str:
+        """Open a crawl run (status `running`) and return its id (a new UUID unless given)."""
+        crawl_id = crawl_id or str(uuid.uuid4())
+        with self._write() as conn:
+            conn.execute(
+                insert(crawl_runs_t).values(
+                    id=crawl_id,
+                    started_at=utc_now(),
+                    start_urls=list(start_urls),
+                    region_code=region_code,
+                    fiscal_year=fiscal_year,
+                    status="running",
+                )
+            )
+        return crawl_id
+
+    def finish_crawl(self, crawl_id: str, summary: dict[str, Any], status: str = "finished") -> None:
+        """Close a crawl run with its summary (counts, errors) and final status."""
+        with self._write() as conn:
+            result = conn.execute(
+                update(crawl_runs_t)
+                .where(crawl_runs_t.c.id == crawl_id)
+                .values(finished_at=utc_now(), summary=summary, status=status)
+            )
+            if result.rowcount == 0:
+                raise KeyError(f"no crawl run {crawl_id!r}")
+
+    def crawl_run(self, crawl_id: str) -> Row | None:
+        return next(self._rows(select(crawl_runs_t).where(crawl_runs_t.c.id == crawl_id)), None)
+
+    def count(self, table: str) -> int:
+        """Row count of one catalog table (for summaries and tests)."""
+        t = Base.metadata.tables[table]
+        with self.engine.connect() as conn:
+            return int(conn.scalar(select(func.count()).select_from(t)) or 0)

@@ -1,0 +1,112 @@
+"""The catalog's read queries that need more than one table: "latest capture", "latest parse", documents.
+
+Kept apart from `catalog.py` so the SQL that decides what an export contains can be read on its own.
+"Latest" is always by time with the row id as tie-breaker, using window functions that SQLite (3.25+)
+and PostgreSQL both run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, select
+
+from govbudget.storage.catalog_models import Capture, ParseResult, Record, StoredObject
+
+objects_t = StoredObject.__table__
+captures_t = Capture.__table__
+parse_results_t = ParseResult.__table__
+records_t = Record.__table__
+
+DOCUMENT_KEYS = (
+    "sha256", "url", "referrer", "link_text", "title", "doc_kind", "fiscal_year", "phase", "department",
+    "region_code", "format", "size", "fetched_at", "storage_key", "parse_status",
+)  # fmt: skip
+# Capture fields that the parser's `document` record may fill when the crawler could not tell.
+DOCUMENT_FALLBACKS = ("title", "department", "fiscal_year", "phase", "format", "region_code")
+
+
+def latest_capture() -> Any:
+    """Each object's most recent capture (filter on `rn == 1`)."""
+    rank = func.row_number().over(
+        partition_by=captures_t.c.sha256, order_by=(captures_t.c.fetched_at.desc(), captures_t.c.id.desc())
+    )
+    return select(captures_t, rank.label("rn")).subquery("lc")
+
+
+def latest_parse() -> Any:
+    """Each object's most recent parse result (filter on `rn == 1`)."""
+    rank = func.row_number().over(
+        partition_by=parse_results_t.c.sha256,
+        order_by=(parse_results_t.c.parsed_at.desc(), parse_results_t.c.id.desc()),
+    )
+    cols = (parse_results_t.c.sha256, parse_results_t.c.parser, parse_results_t.c.status)
+    return select(*cols, rank.label("rn")).subquery("lp")
+
+
+def unparsed_files() -> Select[Any]:
+    is_file = exists().where(captures_t.c.sha256 == objects_t.c.sha256, captures_t.c.kind == "file")
+    parsed = exists().where(parse_results_t.c.sha256 == objects_t.c.sha256)
+    return (
+        select(objects_t.c.sha256)
+        .where(is_file, ~parsed)
+        .order_by(objects_t.c.first_seen_at, objects_t.c.sha256)
+    )
+
+
+def records(sha256: str | None, type: str | None, parser: str | None) -> Select[Any]:
+    stmt = select(records_t.c.data)
+    if parser is None:
+        lp = latest_parse()
+        stmt = stmt.join(
+            lp, and_(lp.c.sha256 == records_t.c.sha256, lp.c.parser == records_t.c.parser, lp.c.rn == 1)
+        )
+    else:
+        stmt = stmt.where(records_t.c.parser == parser)
+    if sha256 is not None:
+        stmt = stmt.where(records_t.c.sha256 == sha256)
+    if type is not None:
+        stmt = stmt.where(records_t.c.type == type)
+    return stmt.order_by(records_t.c.sha256, records_t.c.parser, records_t.c.seq)
+
+
+def documents() -> Select[Any]:
+    lc = latest_capture()
+    lp = latest_parse()
+    doc_rank = func.row_number().over(
+        partition_by=(records_t.c.sha256, records_t.c.parser), order_by=records_t.c.seq
+    )
+    doc = (
+        select(records_t.c.sha256, records_t.c.parser, records_t.c.data, doc_rank.label("rn"))
+        .where(records_t.c.type == "document")
+        .subquery("doc")
+    )
+    capture_cols = [lc.c[name] for name in DOCUMENT_KEYS if name in lc.c and name != "sha256"]
+    return (
+        select(
+            objects_t.c.sha256,
+            objects_t.c.size,
+            objects_t.c.storage_key,
+            *capture_cols,
+            lp.c.status.label("parse_status"),
+            doc.c.data.label("document"),
+        )
+        .select_from(
+            objects_t.outerjoin(lc, and_(lc.c.sha256 == objects_t.c.sha256, lc.c.rn == 1))
+            .outerjoin(lp, and_(lp.c.sha256 == objects_t.c.sha256, lp.c.rn == 1))
+            .outerjoin(doc, and_(doc.c.sha256 == lp.c.sha256, doc.c.parser == lp.c.parser, doc.c.rn == 1))
+        )
+        .order_by(objects_t.c.first_seen_at, objects_t.c.sha256)
+    )
+
+
+def document_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Shape one `documents()` row: fixed keys, ISO time, parser's document record filling blanks."""
+    document = row.get("document") or {}
+    out = {key: row.get(key) for key in DOCUMENT_KEYS}
+    for key in DOCUMENT_FALLBACKS:
+        if out[key] is None and document.get(key) is not None:
+            out[key] = document[key]
+    if out["fetched_at"] is not None:
+        out["fetched_at"] = out["fetched_at"].isoformat()
+    return out

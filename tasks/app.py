@@ -1,0 +1,89 @@
+"""The Celery application: queues named for the kind of work, safe delivery settings.
+
+With no broker URL the app runs tasks eagerly in the calling process (the embedded default); with
+``GOVBUDGET_BROKER_URL`` they go to real workers. Delivery follows Celery's own advice for
+idempotent work: late acks, one message prefetched at a time, requeue when a worker dies.
+
+Crawl and parse work go to separate queues (``crawl``: few, browser-equipped workers; ``parse``: many
+CPU workers), beat fires the seasonal schedules of ``schedules.py`` plus the reconciler, and
+publishing retries for about half a minute so a broker restart does not fail a running crawl.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from govbudget.tasks.schedules import TIMEZONE, beat_schedule, load_config
+from govbudget.tasks.settings import Settings
+
+PARSE_QUEUE = "parse"
+CRAWL_QUEUE = "crawl"
+
+app = Celery(
+    "govbudget",
+    include=["govbudget.tasks.parse_task", "govbudget.tasks.crawl_region", "govbudget.tasks.reconcile"],
+)
+PUBLISH_RETRY = {"max_retries": 12, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 4.0}
+
+
+def configure_app(settings: Settings) -> Celery:
+    """Point the app at the settings' broker (or eager mode) with the house delivery rules."""
+    _drop_connection_pools()
+    app.conf.update(
+        broker_url=settings.broker_url or "memory://",
+        task_always_eager=settings.embedded_queue,
+        # Eager retries only run when the Retry is not propagated (Celery's apply() re-applies it).
+        task_eager_propagates=False,
+        task_store_eager_result=False,
+        task_ignore_result=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_serializer="json",
+        accept_content=["json"],
+        result_serializer="json",
+        task_default_queue=PARSE_QUEUE,
+        task_routes={
+            "govbudget.parse_object": {"queue": PARSE_QUEUE},
+            "govbudget.reconcile": {"queue": PARSE_QUEUE},
+            "govbudget.crawl_region": {"queue": CRAWL_QUEUE},
+            "govbudget.crawl_season": {"queue": CRAWL_QUEUE},
+        },
+        task_publish_retry=True,
+        task_publish_retry_policy=PUBLISH_RETRY,
+        beat_schedule=beat_schedule(load_config(settings.schedules_file)),
+        timezone=TIMEZONE,
+        task_time_limit=900,
+        task_soft_time_limit=840,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options=transport_options(settings.visibility_timeout),
+        worker_hijack_root_logger=False,
+        enable_utc=True,
+    )
+    return app
+
+
+def transport_options(visibility_timeout: int) -> dict[str, float]:
+    """Redis transport options: how long an unacked task waits before redelivery, and how often
+    workers scan for such tasks (kombu's default scan period, about 100 s, would dominate a short
+    visibility timeout)."""
+    options: dict[str, float] = {"visibility_timeout": visibility_timeout}
+    if visibility_timeout < 100:
+        options.update(unacked_restore_interval=max(1.0, visibility_timeout / 5), unacked_restore_throttle=1)
+    return options
+
+
+def _drop_connection_pools() -> None:
+    """Forget pools opened for an earlier broker URL (a process may be reconfigured, e.g. in tests).
+
+    Celery has no public call for this: ``app.close()`` also deregisters the app, after which
+    tasks publish through the default app (amqp://localhost), so the two caches are reset here.
+    """
+    # Only references are dropped: the pools themselves are kombu's, shared per broker URL.
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+
+
+configure_app(Settings.from_env())

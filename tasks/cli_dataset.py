@@ -1,0 +1,209 @@
+"""Dataset commands: `export`, `panel`, `report` and `serve` (the dashboard).
+
+They only read the archive and catalog that crawls filled, with the same settings as every command.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from govbudget.tasks.settings import Settings
+
+console = Console(stderr=True)
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="Where the embedded archive and catalog live.")
+]
+Region = Annotated[str | None, typer.Option("--region", help="GB/T 2260 code; 130000 includes 130400.")]
+Years = Annotated[str | None, typer.Option("--years", help="A fiscal year or range, e.g. 2020-2024.")]
+
+
+def _services(data_dir: Path | None):  # type: ignore[no-untyped-def]
+    from govbudget.tasks.runtime import configure
+
+    return configure(Settings.from_env(data_dir=data_dir))
+
+
+def _selection(region: str | None, years: str | None):  # type: ignore[no-untyped-def]
+    from govbudget.exports.collect import Selection, SelectionError
+
+    try:
+        return Selection.parse(region, years)
+    except SelectionError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the files and datapackage.json to.")],
+    fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    region: Region = None,
+    years: Years = None,
+    data_dir: DataDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Export every record type (documents, tables, line_items, indicators, facts, checks), with provenance.
+
+    Example: govbudget export --format parquet --out dataset/ --region 130400 --years 2020-2024
+    """
+    from govbudget.exports.fields import RESOURCES
+    from govbudget.exports.writer import ExportError
+    from govbudget.exports.writer import export as run_export
+
+    selection = _selection(region, years)
+    svc = _services(data_dir)
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("exporting", total=len(RESOURCES))
+        try:
+            summary = run_export(
+                svc.catalog, out, fmt, selection,
+                on_resource=lambda name, rows: progress.update(
+                    task, advance=1, description=f"{name}: {rows} rows"
+                ),
+            )
+        except ExportError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from exc
+    if as_json:
+        sys.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"export to {out} ({fmt})")
+    table.add_column("file")
+    table.add_column("rows", justify="right")
+    for name, rows in summary.rows.items():
+        table.add_row(f"{name}.{fmt}", str(rows))
+    Console().print(table)
+    if summary.problems.total:
+        console.print(f"[yellow]{summary.problems.total} values did not fit their column[/yellow] "
+                      f"(kept in `extra`): {summary.problems.counts}")
+
+
+def panel(
+    measure: Annotated[str, typer.Option("--measure", help="Column: total, basic, project, ...")] = "total",
+    classification: Annotated[
+        str, typer.Option("--classification", help="function, economic_dept or economic_gov.")
+    ] = "function",
+    level: Annotated[int, typer.Option("--level", help="Code level: 1 类, 2 款, 3 项.")] = 2,
+    table_kind: Annotated[
+        str | None, typer.Option("--table", help="Table to read (default: expenditure_summary for function).")
+    ] = None,
+    phase: Annotated[str, typer.Option("--phase", help="budget or final.")] = "budget",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write .parquet or .csv (default: CSV on stdout).")
+    ] = None,
+    region: Region = None,
+    years: Years = None,
+    data_dir: DataDir = None,
+) -> None:
+    """One row per region × department × fiscal year × subject code; renames and re-codes are flagged.
+
+    Example: govbudget panel --measure total --classification function --level 2 --out panel.parquet
+    """
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    from govbudget.exports.panel import PanelError, PanelSpec
+    from govbudget.exports.panel import panel as build
+
+    selection = _selection(region, years)
+    try:
+        spec = PanelSpec(measure, classification, level, table_kind, phase)
+    except PanelError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    svc = _services(data_dir)
+    with console.status("building the panel"):
+        table = build(svc.catalog, spec, selection)
+    flagged = sum(1 for f in table.column("flags").to_pylist() if f)
+    if out is None:
+        pacsv.write_csv(table, sys.stdout.buffer)
+    elif out.suffix == ".parquet":
+        pq.write_table(table, out)
+    elif out.suffix == ".csv":
+        pacsv.write_csv(table, out)
+    else:
+        console.print(f"[red]--out must end in .parquet or .csv, got {out}[/red]")
+        raise typer.Exit(2)
+    console.print(f"{table.num_rows} panel rows, {flagged} flagged (renamed, recoded or conflict)")
+
+
+def report(
+    region: Region = None,
+    years: Years = None,
+    data_dir: DataDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole report as JSON.")] = False,
+) -> None:
+    """Coverage by region × fiscal year, failed checks per document, files since withdrawn.
+
+    Example: govbudget report --region 130000 --years 2021-2024
+    """
+    from govbudget.exports.report import build_report
+
+    selection = _selection(region, years)
+    svc = _services(data_dir)
+    with console.status("reading the catalog"):
+        rep = build_report(svc.catalog, selection)
+    if as_json:
+        sys.stdout.write(json.dumps(rep.as_dict(), ensure_ascii=False, default=str) + "\n")
+        return
+    out = Console()
+    grid = Table(title="coverage: found (ok/partial/failed/unparsed) · missing departments")
+    grid.add_column("region")
+    for year in rep.years:
+        grid.add_column(str(year), justify="center")
+    for region_code in rep.regions:
+        cells = []
+        for year in rep.years:
+            c = rep.cell(region_code, year)
+            shown = f"{c.found} ({c.ok}/{c.partial}/{c.failed}/{c.unparsed}) · -{c.missing}" if c else ""
+            cells.append(shown)
+        grid.add_row(region_code, *cells)
+    out.print(grid)
+    checks = Table(title=f"documents with failed checks: {len(rep.failed_checks)}")
+    for col in ("department", "year", "failed", "checks", "sha256"):
+        checks.add_column(col)
+    for f in rep.failed_checks:
+        names = ", ".join(sorted({c.get("check", "?") for c in f["checks"]}))
+        checks.add_row(f["department"] or "", str(f["fiscal_year"] or ""), str(f["failed"]), names,
+                       f["sha256"][:12])
+    out.print(checks)
+    gone = Table(title=f"seen, then withdrawn: {len(rep.withdrawn)}")
+    for col in ("department", "year", "first seen", "last seen", "crawls without it", "url"):
+        gone.add_column(col)
+    for w in rep.withdrawn:
+        gone.add_row(w["department"] or "", str(w["fiscal_year"] or ""), w["first_seen"][:19],
+                     w["last_seen"][:19], str(w["crawls_without_it"]), w["url"] or "")
+    out.print(gone)
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    data_dir: DataDir = None,
+) -> None:
+    """Serve the dashboard: coverage heat-map, document browser, failed checks, crawl runs.
+
+    Example: govbudget serve --data-dir govbudget-data --port 8000
+    """
+    import uvicorn
+
+    from govbudget.web.app import create_app
+
+    svc = _services(data_dir)
+    console.print(f"dashboard on http://{host}:{port}/ (catalog {svc.catalog.describe()})")
+    uvicorn.run(create_app(svc), host=host, port=port, log_level="warning")
+
+
+def register(app: typer.Typer) -> None:
+    """Plug the dataset commands into the `govbudget` command line."""
+    for command in (export, panel, report, serve):
+        app.command()(command)

@@ -1,0 +1,155 @@
+"""`govbudget eval-parse DIR` and `govbudget corpus write DIR`: the parser's report card.
+
+The corpus is rendered from the seeds with known truth, so a parser change can be judged by numbers
+(line-item precision/recall/F1, indicator recall, metadata accuracy, per format) instead of by eye.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console(stderr=True)
+corpus_app = typer.Typer(help="The rendered test corpus (seeds × formats × variants, with truth).",
+                         no_args_is_help=True)
+
+
+def _out() -> Console:
+    """stdout console; CI logs are not terminals, so give them room for every column."""
+    return Console(width=None if sys.stdout.isatty() else 150)
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
+
+
+def _rich_report(overall: Any, by_format: dict[str, Any], unscored: list[str]) -> None:
+    table = Table(title="govbudget eval-parse")
+    for col in ("format", "files", "failed", "items", "precision", "recall", "F1", "indicator recall",
+                "fact recall", "metadata"):
+        table.add_column(col, justify="left" if col == "format" else "right")
+
+    def row(name: str, s: Any) -> None:
+        li = s.line_items
+        table.add_row(name, str(s.files), str(s.failed), str(li.expected), _pct(li.precision),
+                      _pct(li.recall), _pct(li.f1), _pct(s.indicators.recall if s.indicators else None),
+                      _pct(s.facts.recall if s.facts else None), _pct(s.metadata_accuracy))
+
+    for name, summary in by_format.items():
+        row(name, summary)
+    table.add_section()
+    row("overall", overall)
+    out = _out()
+    out.print(table)
+    fields = overall.as_dict()["metadata"]
+    if fields:
+        by_field = ", ".join(f"{k} {_pct(v)}" for k, v in fields.items())
+        out.print(f"metadata accuracy by field: {by_field}")
+    if unscored:
+        out.print(f"{len(unscored)} file(s) without truth, not scored: {', '.join(unscored[:5])}"
+                        + (" …" if len(unscored) > 5 else ""))
+
+
+def _below(overall: Any, by_format: dict[str, Any], min_f1: float | None, min_format_f1: float | None,
+           min_indicator_recall: float | None) -> list[str]:
+    """Which thresholds the run misses, as sentences (empty when all are met)."""
+    misses = []
+    f1 = overall.line_items.f1
+    if min_f1 is not None and (f1 is None or f1 < min_f1):
+        misses.append(f"line-item F1 {_pct(f1)} < {min_f1}")
+    if min_format_f1 is not None:
+        for name, s in by_format.items():
+            if s.line_items.f1 is not None and s.line_items.f1 < min_format_f1:
+                misses.append(f"{name}: line-item F1 {_pct(s.line_items.f1)} < {min_format_f1}")
+    if min_indicator_recall is not None and overall.indicators is not None:
+        recall = overall.indicators.recall
+        if recall is None or recall < min_indicator_recall:
+            misses.append(f"indicator recall {_pct(recall)} < {min_indicator_recall}")
+    return misses
+
+
+def eval_parse(
+    directory: Annotated[Path, typer.Argument(help="Folder of files with <name>.truth.jsonl beside them.",
+                                              exists=True, file_okay=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as one JSON object.")] = False,
+    min_f1: Annotated[float | None, typer.Option(
+        "--min-f1", help="Exit 1 when overall line-item F1 is below.")] = None,
+    min_format_f1: Annotated[float | None, typer.Option(
+        "--min-format-f1", help="Exit 1 when any format's line-item F1 is below.")] = None,
+    min_indicator_recall: Annotated[float | None, typer.Option(
+        "--min-indicator-recall", help="Exit 1 when indicator recall is below (ignored while n/a).")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parse in this many processes.")] = 1,
+    show_misses: Annotated[int, typer.Option(
+        "--show-misses", min=0, help="Per file, list up to N missed and N extra line items.")] = 0,
+) -> None:
+    """Parse every file of DIR and score it against its truth: precision/recall/F1, per format.
+
+    Example: govbudget corpus write /tmp/corpus && govbudget eval-parse /tmp/corpus --min-f1 0.99
+    """
+    from govbudget.corpus.evaluate import TruthError, evaluate
+    from govbudget.corpus.scoring import summarise
+
+    def progress(score: Any) -> None:
+        if show_misses and (score.missed or score.extra):
+            console.print(f"[bold]{score.name}[/] ({score.fmt}, {score.status})")
+            for key in score.missed[:show_misses]:
+                console.print(f"  missed {key}")
+            for key in score.extra[:show_misses]:
+                console.print(f"  extra  {key}")
+
+    try:
+        result = evaluate(directory, jobs=jobs, on_file=progress)
+    except TruthError as exc:
+        console.print(f"[red]bad truth file:[/] {exc}")
+        raise typer.Exit(2) from exc
+    if not result.scores:
+        console.print(f"[red]no file in {directory} has a .truth.jsonl beside it: nothing to score[/]")
+        raise typer.Exit(2)
+    overall, by_format = summarise(result.scores)
+    misses = _below(overall, by_format, min_f1, min_format_f1, min_indicator_recall)
+    if as_json:
+        out = {"overall": overall.as_dict(), "formats": {k: v.as_dict() for k, v in by_format.items()},
+               "files": [{"name": s.name, "format": s.fmt, "status": s.status, **s.line_items.as_dict(),
+                          "metadata": s.metadata} for s in result.scores],
+               "unscored": result.unscored, "below_thresholds": misses}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    else:
+        _rich_report(overall, by_format, result.unscored)
+    if misses:
+        console.print("[red]below threshold:[/] " + "; ".join(misses))
+        raise typer.Exit(1)
+
+
+@corpus_app.command("write")
+def corpus_write(
+    directory: Annotated[Path, typer.Argument(help="Output folder (created if missing).")],
+    variants: Annotated[int, typer.Option("--variants", min=0, help="Perturbed variants per seed.")] = 2,
+    renderings: Annotated[list[str] | None, typer.Option(
+        "--rendering", "-r", help="Only these renderings (repeatable): pdf-ruled, pdf-sheet, xlsx, xls, "
+        "docx, doc, html.")] = None,
+    seeds: Annotated[list[str] | None, typer.Option("--seed", help="Only these seeds (repeatable).")] = None,
+) -> None:
+    """Render every seed (and N variants each) in every format, with <name>.truth.jsonl per file.
+
+    Example: govbudget corpus write /tmp/corpus --variants 2 && govbudget eval-parse /tmp/corpus
+    """
+    from govbudget.corpus.build import RENDERINGS, write_corpus
+
+    unknown = sorted(set(renderings or ()) - set(RENDERINGS))
+    if unknown:
+        console.print(f"[red]unknown rendering(s):[/] {', '.join(unknown)}; known: {', '.join(RENDERINGS)}")
+        raise typer.Exit(2)
+    written = write_corpus(directory, variants_per_seed=variants, renderings=renderings, seeds=seeds)
+    console.print(f"wrote {len(written)} files with truth to {directory}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `eval-parse` and the `corpus` group to the main command line."""
+    app.command("eval-parse")(eval_parse)
+    app.add_typer(corpus_app, name="corpus")
