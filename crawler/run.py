@@ -7,7 +7,9 @@ input, not in argv, so storage keys never appear in a process listing.
 
 from __future__ import annotations
 
+import faulthandler
 import json
+import signal
 import sys
 from typing import Any
 
@@ -71,6 +73,9 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> int:
+    # The parent's stall watchdog sends SIGUSR1 before it kills a stuck crawl: every thread's
+    # stack then lands in the crawl log (standard error), which is how a hang gets diagnosed.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     config = json.loads(sys.stdin.read())
     summary = run(config)
     EventSink().emit("summary", **summary)

@@ -1,7 +1,8 @@
 """Scrapy settings for a govbudget crawl, assembled in one place.
 
-Politeness is on by default (robots.txt, AutoThrottle, a per-host cap), the telnet console is off,
-and the browser handler is installed but only used by requests that ask for it.
+Politeness is on by default (robots.txt, AutoThrottle, a per-host cap), the telnet console and
+the remote-control server are off, and the browser handler is installed but only used by requests
+that ask for it.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ def crawl_settings(
         "BOT_NAME": "govbudget",
         "USER_AGENT": USER_AGENT,
         "ROBOTSTXT_OBEY": obey_robots,
+        # no remote shells into a crawl: the telnet console and Scrapy 2.19's code-executing HTTP
+        # "remote control" server both stay off
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
         "COOKIES_ENABLED": True,
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": 0.0,
@@ -57,7 +61,10 @@ def crawl_settings(
             "govbudget.crawler.politeness.RetryAfterMiddleware": 550,
             "govbudget.crawler.incremental.ConditionalRequestMiddleware": 580,
         },
-        "EXTENSIONS": {"govbudget.crawler.politeness.SizeCaps": 100},
+        "EXTENSIONS": {
+            "govbudget.crawler.politeness.SizeCaps": 100,
+            "govbudget.crawler.heartbeat.Heartbeat": 110,
+        },
         "GOVBUDGET_FRESH": fresh,
         "GOVBUDGET_SIZE_CAPS": size_caps or {},
         "GOVBUDGET_ROBOTS_IGNORE_HOSTS": sorted(ignore_robots_hosts or []),

@@ -7,23 +7,15 @@ parse result so the summary can say how parsing went.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
+from govbudget.tasks.crawl_process import CrawlFailed, CrawlStalled, run_crawl_process
 from govbudget.tasks.dispatch import enqueue_parse
 from govbudget.tasks.runtime import Services
 from govbudget.tasks.url_gate import refuse_unsafe_start_urls
-
-
-class CrawlFailed(RuntimeError):
-    """The crawl process ended badly; the message carries the tail of its log."""
 
 
 @dataclass
@@ -56,6 +48,8 @@ class CrawlSummary:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+
+__all__ = ["CrawlFailed", "CrawlStalled", "CrawlSummary", "run_crawl"]
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -105,11 +99,21 @@ def run_crawl(
         "obey_robots": obey_robots,
         "size_caps": size_caps or {},
         "ignore_robots_hosts": sorted({h.lower() for h in ignore_robots_hosts}),
+        # a few heartbeats fit in one stall timeout, so a slow crawl is never taken for a stuck one
+        "scrapy_overrides": {"GOVBUDGET_HEARTBEAT_S": min(10.0, settings.crawl_stall_timeout / 6)},
     }
     dispatched: set[str] = set()
     status = "failed"
     try:
-        child_summary = _run_crawl_process(config, log_file, on_event, summary, dispatched, svc)
+        def handle(event: dict[str, Any]) -> None:
+            if event["event"] == "archived" and event.get("kind") == "file":
+                _on_file(event, summary, dispatched, svc)
+            if on_event is not None:
+                on_event(event)
+
+        child_summary = run_crawl_process(
+            config, log_file, handle, stall_timeout=settings.crawl_stall_timeout
+        )
         summary.pages_fetched = child_summary.get("pages", 0)
         summary.pages_new = child_summary.get("pages_new", 0)
         summary.refused_urls = child_summary.get("refused", 0)
@@ -126,42 +130,6 @@ def run_crawl(
         summary.seconds = round(time.monotonic() - started, 2)
         svc.catalog.finish_crawl(crawl_id, summary.as_dict(), status)
     return summary
-
-
-def _run_crawl_process(
-    config: dict[str, Any],
-    log_file: Path,
-    on_event: Progress | None,
-    summary: CrawlSummary,
-    dispatched: set[str],
-    svc: Services,
-) -> dict[str, Any]:
-    env = dict(os.environ)
-    env["PYTHONUNBUFFERED"] = "1"
-    with log_file.open("w", encoding="utf-8") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "govbudget.crawler.run"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env, text=True,
-        )
-        assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.write(json.dumps(config))
-        proc.stdin.close()
-        child_summary: dict[str, Any] = {}
-        for line in proc.stdout:
-            event = _decode(line)
-            if event is None:
-                continue
-            if event["event"] == "archived" and event.get("kind") == "file":
-                _on_file(event, summary, dispatched, svc)
-            elif event["event"] == "summary":
-                child_summary = event
-            if on_event is not None:
-                on_event(event)
-        code = proc.wait()
-    if code != 0 or not child_summary:
-        tail = log_file.read_text(encoding="utf-8", errors="replace")[-3000:]
-        raise CrawlFailed(f"crawl process exited with {code}; log {log_file}:\n{tail}")
-    return child_summary
 
 
 def _on_file(event: dict[str, Any], summary: CrawlSummary, dispatched: set[str], svc: Services) -> None:
@@ -195,14 +163,3 @@ def _await_parse_results(
     summary.parsed_partial = statuses.count("partial")
     summary.parsed_failed = statuses.count("failed")
     summary.parse_pending = pending
-
-
-def _decode(line: str) -> dict[str, Any] | None:
-    line = line.strip()
-    if not line.startswith("{"):
-        return None
-    try:
-        event = json.loads(line)
-    except json.JSONDecodeError:
-        return None
-    return event if isinstance(event, dict) and "event" in event else None

@@ -29,6 +29,7 @@ class Settings:
     allow_loopback: bool = False
     chromium_path: str = "/usr/bin/chromium"
     visibility_timeout: int = 3600  # seconds before Redis redelivers an unacked task (issue #5)
+    crawl_stall_timeout: int = 900  # seconds without crawl progress before the child is killed
     schedules_file: str = ""  # JSON per-province crawl seasons for beat (issue #5, tasks/schedules.py)
 
     @classmethod

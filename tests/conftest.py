@@ -16,6 +16,10 @@ import pytest
 
 pytest_plugins = ["tests.storage_fixtures"]
 
+# A stuck crawl in a test fails with its stack dump after three minutes instead of running into
+# pytest-timeout's ten with nothing to show (tasks/crawl_process.py).
+os.environ.setdefault("GOVBUDGET_CRAWL_STALL_TIMEOUT", "180")
+
 REDIS_URL = os.environ.get("GOVBUDGET_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 DATABASE_URL = os.environ.get(
     "GOVBUDGET_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
