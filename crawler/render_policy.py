@@ -52,7 +52,8 @@ async def cookies_after_challenge(page: Any, timeout: float = 15.0) -> list[dict
     """Wait until the challenge script has set its cookie and the page reloaded, then read the cookies.
 
     scrapy-playwright does not copy cookies set by page JavaScript into Scrapy's jar, so the caller
-    hands them to plain requests itself.
+    hands them to plain requests itself. Every browser call has its own deadline: a hung renderer
+    must not hang the crawl.
     """
     import asyncio
 
@@ -60,13 +61,22 @@ async def cookies_after_challenge(page: Any, timeout: float = 15.0) -> list[dict
     deadline = loop.time() + timeout
     while loop.time() < deadline:
         try:
-            html = await page.content()
+            html = await asyncio.wait_for(page.content(), timeout)
         except Exception:
             html = 'r="m"'
         if 'r="m"' not in html and "document.cookie" not in html:
             break
         await asyncio.sleep(0.2)
-    return list(await page.context.cookies())
+    return list(await asyncio.wait_for(page.context.cookies(), timeout))
+
+
+async def close_page(page: Any, timeout: float = 10.0) -> None:
+    """Close a browser page, giving up after ``timeout`` seconds rather than hanging the crawl."""
+    import asyncio
+    import contextlib
+
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(page.close(), timeout)
 
 
 def needs_browser(response: TextResponse) -> bool:
@@ -81,12 +91,12 @@ async def close_page_on_error(failure: Any) -> None:
     """Errback: a page handed to the callback must be closed even when the request failed."""
     page = failure.request.meta.get("playwright_page")
     if page is not None:
-        await page.close()
+        await close_page(page)
 
 
 def playwright_settings(chromium_path: str) -> dict[str, Any]:
     """The scrapy-playwright add-on: handler, reactor, Debian's Chromium, capped contexts/pages."""
-    handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+    handler = "govbudget.crawler.browser_handler.BoundedPlaywrightHandler"
     return {
         "DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",

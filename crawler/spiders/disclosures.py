@@ -241,8 +241,13 @@ class DisclosureSpider(scrapy.Spider):
         host = response.meta["challenge_host"]
         try:
             cookies = await render_policy.cookies_after_challenge(page)
+        except Exception as exc:  # a hung or crashed renderer: give up on this host, loudly
+            dropped = self._solving.pop(host, [])
+            self.logger.error("browser challenge for %s gave no cookies (%r); %d requests dropped",
+                              host, exc, len(dropped))
+            return
         finally:
-            await page.close()
+            await render_policy.close_page(page)
         self._solved.add(host)
         jar = {c["name"]: c["value"] for c in cookies if host.endswith(c.get("domain", "").lstrip("."))}
         self.crawler.stats.set_value("govbudget/browser_cookies", len(jar))
