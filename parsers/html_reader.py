@@ -68,6 +68,10 @@ def _walk(el: object, rows: list[Row], counters: dict[str, int]) -> None:
         if tag in _SKIP:
             continue
         if tag == "table":
+            for caption in child.findall("caption"):  # a table's title, printed above it
+                if text := " ".join(caption.text_content().split()):
+                    counters["line"] += 1
+                    rows.append(Row((text,), "text", {"line": counters["line"]}))
             counters["table"] += 1
             rows.extend(_table_rows(child, counters["table"]))
         elif tag in _BLOCKS and child.find(".//table") is None and not _has_block(child):

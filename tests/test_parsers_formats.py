@@ -157,3 +157,23 @@ def test_scanned_pdf_is_read_by_ocr(scan_png: bytes) -> None:
     outcome = parse_bytes(buf.getvalue())
     assert outcome.document["format"] == "pdf" and outcome.status == "ok", outcome.errors
     assert set(SCAN_EXPECTED) <= set(_items(outcome))
+
+
+def test_xls_that_is_an_html_table_with_a_caption_title() -> None:
+    """County systems export `.xls` files that are HTML whose title is the table's <caption>."""
+    from govbudget.simulator.family_docs import html_xls
+
+    doc = html_xls("edge", "保定市应急管理局", 2024)
+    outcome = parse_bytes(doc.data, filename=doc.filename)
+    assert outcome.document["format"] == "html"
+    assert outcome.document["status"] == "ok", outcome.document["errors"]
+    assert outcome.document["department"] == "保定市应急管理局"
+    assert outcome.document["fiscal_year"] == 2024
+    [table] = [r for r in outcome.records if r["type"] == "table"]
+    assert table["table_kind"] == "income_expenditure_summary"
+    items = {r["name"]: (r["measure"], r["amount"]) for r in outcome.records if r["type"] == "line_item"}
+    assert items == {
+        "一般公共预算拨款收入": ("total", "1286.40"),
+        "政府性基金预算拨款收入": ("total", "0.00"),
+        "收入总计": ("total", "1286.40"),
+    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 _RULES: tuple[tuple[str, str], ...] = (
-    (r"^(合计|预算数|决算数|金额|总计|预算金额|本年预算|预算|全年预算数)$", "total"),
+    (r"^(本年|全年)?(合计|预算数|决算数|金额|总计|预算金额|预算|决算)$", "total"),
     (r"^小计$", "subtotal"),
     (r"基本支出$", "basic"),
     (r"项目支出$", "project"),
