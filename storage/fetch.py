@@ -70,3 +70,17 @@ class Fetch:
     def effective_content_type(self) -> str:
         """The declared type: explicit `content_type`, else the Content-Type header, else octet-stream."""
         return self.content_type or self.header("content-type") or "application/octet-stream"
+
+
+def member_url(archive_url: str, member_name: str) -> str:
+    """Where a ZIP/RAR member is captured: ``<archive url>#<member name>``, referred by the archive."""
+    return f"{archive_url}#{member_name}"
+
+
+def is_archive_member(url: str | None, referrer: str | None, link_text: str | None) -> bool:
+    """True for the capture of an archive member (derived from a fetched file, never fetched itself).
+
+    Counts of what a crawl found (recall, precision, "files archived") are about fetched files; a
+    member is already counted through its archive, so such counts leave members out.
+    """
+    return bool(url and referrer and link_text is not None and url == member_url(referrer, link_text))

@@ -19,6 +19,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from govbudget.storage.fetch import is_archive_member
+
 console = Console(stderr=True)
 DISCLOSURE_KINDS = frozenset({"budget", "final", "three_public", "performance"})
 MIN_RECALL, MIN_PRECISION, MAX_BYTE_RATIO = 1.0, 0.98, 0.10
@@ -60,7 +62,8 @@ class SimScore:
 def score(expected: set[str], documents: list[dict[str, Any]], decoy_urls: set[str],
           first_bytes: int, second_bytes: int) -> SimScore:
     """Score archived catalog ``documents`` against the ``expected`` sha256 set of the simulator."""
-    archived = {d["sha256"]: d for d in documents if d.get("doc_kind") in DISCLOSURE_KINDS}
+    archived = {d["sha256"]: d for d in documents if d.get("doc_kind") in DISCLOSURE_KINDS
+                and not is_archive_member(d.get("url"), d.get("referrer"), d.get("link_text"))}
     found = expected & archived.keys()
     return SimScore(
         expected=len(expected), archived=len(archived), found=len(found),

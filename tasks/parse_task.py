@@ -18,19 +18,22 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.exc import OperationalError
 
+from govbudget.crawler.classify import classify_link
 from govbudget.parsers import parse_bytes
-from govbudget.parsers.outcome import Member, failed_outcome
+from govbudget.parsers.outcome import Member, ParseOutcome, failed_outcome
 from govbudget.storage.attempts import finish_parse_attempt, start_parse_attempt
-from govbudget.storage.fetch import Fetch
+from govbudget.storage.fetch import Fetch, member_url
 from govbudget.storage.keys import content_key, sha256_hex
 from govbudget.storage.object_store import ObjectNotFound, StoreUnavailable
 from govbudget.storage.rows import CaptureRow
 from govbudget.tasks.app import app
+from govbudget.tasks.parse_sandbox import Limits, Target, parse_sandboxed
 from govbudget.tasks.runtime import Services, services
 
 TRANSIENT_ERRORS = (StoreUnavailable, OperationalError, ConnectionError, TimeoutError)
 MAX_CRASHES = 3
 GAVE_UP_PARSER = "archive"
+PARSE_TARGET: Target = parse_bytes  # what the sandboxed child runs; tests swap in a misbehaving parser
 
 
 def parse_counted(svc: Services, sha256: str, worker: str | None = None) -> str:
@@ -68,7 +71,7 @@ def parse_archived(svc: Services, sha256: str) -> str:
                 errors=["stored bytes do not match their sha256 key"],
             )
         else:
-            outcome = parse_bytes(data, filename=filename, sha256=sha256)
+            outcome = _parse_limited(svc, data, filename, sha256)
     if latest is not None and latest.region_code and not outcome.document.get("region_code"):
         outcome.document["region_code"] = latest.region_code
     svc.catalog.save_parse_result(sha256, outcome.parser, outcome.status, outcome.errors, outcome.records)
@@ -77,18 +80,31 @@ def parse_archived(svc: Services, sha256: str) -> str:
     return outcome.status
 
 
+def _parse_limited(svc: Services, data: bytes, filename: str | None, sha256: str) -> ParseOutcome:
+    """Parse in a child capped by the settings' memory and CPU limits, so a bad file fails alone."""
+    limits = Limits(memory_mb=svc.settings.parse_memory_mb, cpu_seconds=svc.settings.parse_cpu_seconds)
+    return parse_sandboxed(data, filename=filename, sha256=sha256, limits=limits, target=PARSE_TARGET)
+
+
 def _save_member(svc: Services, archive_sha: str, latest: CaptureRow | None, member: Member) -> None:
     """Archive one archive member as its own object, captured at `<archive url>#<member name>`."""
     base = (latest.final_url or latest.url) if latest is not None else f"archive:{archive_sha}"
+    url = member_url(base, member.name)
+    # the member's own name says what it is (部门预算, 三公经费, ...), the archive's title the context
+    guess = classify_link(member.name, url, (latest.title or "") if latest is not None else "")
     svc.archive.archive(Fetch(
-        url=f"{base}#{member.name}",
+        url=url,
         body=member.data,
         via="http",
         kind="file",
         referrer=base,
         link_text=member.name,
         region_code=latest.region_code if latest is not None else None,
-        fiscal_year=latest.fiscal_year if latest is not None else None,
+        fiscal_year=guess.fiscal_year or (latest.fiscal_year if latest is not None else None),
+        doc_kind=guess.doc_kind,
+        title=guess.title,
+        department=guess.department,
+        phase=guess.phase,
         crawl_id=latest.crawl_id if latest is not None else None,
         format=member.outcome.document.get("format"),
     ))

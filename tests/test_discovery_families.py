@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -10,6 +12,7 @@ import pytest
 
 from govbudget.simulator.edge_site import PRIVATE_TARGETS
 from govbudget.simulator.gates import RS_JS_COOKIE
+from govbudget.storage.fetch import is_archive_member
 
 KINDS = {"budget", "final", "three_public", "performance"}
 
@@ -28,9 +31,12 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Any:
         first = run_crawl(svc, sim.start_urls, on_event=events.append, parse_timeout=1)
         log_first = sim.request_log.snapshot()
         second = run_crawl(svc, sim.start_urls, parse_timeout=1)
-        archived = {d["sha256"]: d for d in svc.catalog.documents() if d["doc_kind"] in KINDS}
+        documents = list(svc.catalog.documents())
+        archived = {d["sha256"]: d for d in documents if d["doc_kind"] in KINDS
+                    and not is_archive_member(d["url"], d["referrer"], d["link_text"])}
+        members = [d for d in documents if is_archive_member(d["url"], d["referrer"], d["link_text"])]
         yield {"sim": sim, "svc": svc, "first": first, "second": second, "events": events,
-               "log": log_first, "archived": archived, "base": sim.base_url,
+               "log": log_first, "archived": archived, "members": members, "base": sim.base_url,
                "expected_by_url": sim.disclosure_urls(), "decoys": sim.decoy_urls()}
 
 
@@ -167,3 +173,19 @@ def test_xls_that_is_html_is_archived_as_its_disclosure(crawled: Any) -> None:
     _, sha = xls[0]
     doc = crawled["archived"][sha]
     assert doc["format"] == "html" and doc["doc_kind"] == "budget"
+
+
+def test_zip_members_are_classified_and_linked_to_their_archive(crawled: Any) -> None:
+    from govbudget.simulator.family_docs import family_documents
+
+    [zipped] = [d for d in family_documents()["edge"] if d.fmt == "zip"]
+    with zipfile.ZipFile(io.BytesIO(zipped.data)) as zf:
+        names = set(zf.namelist())
+    members = {d["link_text"]: d for d in crawled["members"] if d["referrer"].endswith(".zip")}
+    assert set(members) == names and len(names) == 2
+    for name, doc in members.items():
+        assert doc["doc_kind"] == "budget", (name, doc)
+        assert doc["fiscal_year"] == zipped.fiscal_year
+        assert doc["phase"] == "budget"
+        assert doc["department"] and doc["department"] in name
+        assert doc["parse_status"] in {"ok", "partial"}
