@@ -1,8 +1,8 @@
 """Read XLSX and XLS into the row stream (one stream, all sheets in order).
 
 python-calamine reads both formats fast but returns numbers as floats without their number format;
-for XLSX the formats come from openpyxl (read-only) so `3200.00` prints as `3200.00`, not `3200`.
-For XLS the formats are not read: integers print as integers and other values as their shortest form.
+for XLSX the formats come from openpyxl (read-only), for XLS from xlrd (`parsers/xls_formats.py`),
+so `3200.00` prints as `3200.00`, not `3200`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import python_calamine
 from govbudget.parsers.grid import ReadDocument, Row, join_wrapped
 from govbudget.parsers.number_format import format_number
 from govbudget.parsers.ooxml_limits import check_declared_size
+from govbudget.parsers.xls_formats import xls_formats
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # refuse zip bombs before any XML is parsed
 MAX_CELLS = 5_000_000
@@ -32,7 +33,7 @@ def read_sheets(data: bytes, fmt: str) -> ReadDocument:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:
         raise SheetReadError(f"{fmt} cannot be opened: {type(exc).__name__}: {exc}") from exc
-    formats, title = _xlsx_formats(data) if fmt == "xlsx" else ({}, None)
+    formats, title = _xlsx_formats(data) if fmt == "xlsx" else (xls_formats(data), None)
     rows: list[Row] = []
     warnings: list[str] = []
     cells = 0

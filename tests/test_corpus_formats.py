@@ -164,3 +164,17 @@ def test_write_corpus_names_files_without_metadata(tmp_path) -> None:
         page = path.read_bytes().decode("gbk")
         assert entry["department"] in page  # the variant's department is printed, not the seed's
         assert re.search(rf"{entry['fiscal_year']}\s*年", page)
+
+
+def test_xls_amounts_keep_their_printed_decimals(files: dict[str, CorpusFile]) -> None:
+    """calamine gives 770.0; the XF number format (read by xlrd) says it is printed `770.00`."""
+    from govbudget.parsers import parse_bytes
+
+    def items(name: str) -> list[tuple[str, str | None, str, str]]:
+        outcome = parse_bytes(files[name].data, filename=f"seed.{RENDERINGS[name].fmt}")
+        return [(r["table_kind"], r["code"], r["measure"], r["amount"])
+                for r in outcome.records if r["type"] == "line_item"]
+
+    xls = items("xls")
+    assert ("expenditure_summary", "2101504", "project", "770.00") in xls
+    assert xls == items("xlsx")  # the same workbook saved both ways prints the same text
