@@ -12,7 +12,8 @@ import io
 import pdfplumber
 import pypdfium2
 
-from govbudget.parsers.grid import ReadDocument, Row, join_wrapped
+from govbudget.parsers.grid import ReadDocument, Row
+from govbudget.parsers.pdf_cells import logical_rows, visible
 
 MAX_PAGES = 2000
 
@@ -49,7 +50,7 @@ def read_pdf(data: bytes) -> ReadDocument:
                 if not page.chars and page.images:  # a scanned page: no text layer, only pictures
                     rows.extend(_ocr_page(data, number))
                 else:
-                    rows.extend(_page_rows(page, number))
+                    rows.extend(_page_rows(visible(page), number))
             except Exception as exc:  # one bad page must not lose the others
                 warnings.append(f"page {number}: {type(exc).__name__}: {exc}")
             finally:
@@ -78,10 +79,9 @@ def _page_rows(page: pdfplumber.page.Page, number: int) -> list[Row]:
     table_row_no = 0
     for table in page.find_tables():
         boxes.append(table.bbox)
-        for cells, row in zip(table.extract(), table.rows, strict=False):
+        for top, texts in logical_rows(table):  # double rules' thin strips folded away (pdf_cells.py)
             table_row_no += 1
-            texts = tuple(join_wrapped(c) for c in cells)
-            placed.append((row.bbox[1], 1, Row(texts, "table", {"page": number, "row": table_row_no})))
+            placed.append((top, 1, Row(texts, "table", {"page": number, "row": table_row_no})))
     line_no = 0
     for line in page.extract_text_lines(return_chars=False):
         mid_y = (line["top"] + line["bottom"]) / 2

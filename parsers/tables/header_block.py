@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from govbudget.parsers.grid import Row
 
 _YEAR = re.compile(r"预算年度\s*[:：]\s*(\d{4})")
-_UNIT = re.compile(r"(?:^[（(]?|\s)(?:金额)?单位\s*[:：]\s*(万元|元)")
+# `单位：万` at the end of a cell is `万元` wrapped over two lines (js_2019_gy p.14: `单位：万` / `元`)
+_UNIT = re.compile(r"(?:^[（(]?|\s)(?:金额)?单位\s*[:：]\s*(万元|元|万$)")
 _HEADER_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)|[（(](万元|元)[）)]")
 _ORG_END = r"(局|委|委员会|院|厅|办|办公室|会|部|处|中心|馆|站|所|校|学|队|社|团|室|府|署|公司|园|场)"
 _DEPT = re.compile(r"^(\d{3,8})\s*([\u4e00-\u9fff][^\d\s]*" + _ORG_END + r"(（[^）]*）|\([^)]*\))?)$")
 _DEPT_LABEL = re.compile(
-    r"^(?:编制|填报|预算)?(?:部门|单位)(?:名称)?\s*[:：]\s*(\d{3,8})?\s*(?![千万亿]?元)(\S+)(?:\s|$)"
+    r"^(?:编制|填报|预算)?(?:部门|单位)(?:名称)?\s*[:：]\s*(\d{3,8})?\s*(?![千万亿]?元|[千万亿]?$)(\S+)(?:\s|$)"
 )
 MAX_CELLS = 4
+_TAIL = re.compile(r"[\u4e00-\u9fff]{1,3}")
 
 
 @dataclass
@@ -30,6 +32,7 @@ class HeaderInfo:
     department: str | None = None
     fiscal_year: int | None = None
     unit: str | None = None
+    tail: str | None = None  # `院` first on a header row: the end of the department name wrapped above it
 
     def any(self) -> bool:
         """True when the row was a header-block row at all."""
@@ -47,12 +50,22 @@ def parse_header_row(row: Row) -> HeaderInfo:
         if m := _YEAR.search(text):
             info.fiscal_year = int(m.group(1))
         if m := _UNIT.search(text):
-            info.unit = m.group(1)
+            info.unit = "万元" if m.group(1) == "万" else m.group(1)
         if m := _DEPT_LABEL.match(text):
             info.unit_code, info.department = m.group(1), m.group(2)
     if len(cells) == 1 and (m := _DEPT.match(" ".join(cells[0].split()))):
         info.unit_code, info.department = m.group(1), m.group(2)
+    if info.any() and len(cells) > 1 and _TAIL.fullmatch(cells[0].strip()):
+        info.tail = cells[0].strip()
     return info
+
+
+def complete_department(department: str, tail: str) -> str:
+    """`江苏省高级人民法` + `院` (js_2019_gy p.12 wraps it in its cell); unchanged unless that ends a name."""
+    joined = department + tail
+    if re.search(_ORG_END + "$", department) or not re.search(_ORG_END + "$", joined):
+        return department
+    return joined
 
 
 def header_unit(rows: list[Row]) -> str | None:

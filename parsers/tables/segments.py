@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govbudget.parsers.grid import Row
-from govbudget.parsers.tables.header_block import HeaderInfo, parse_header_row
+from govbudget.parsers.tables.header_block import HeaderInfo, complete_department, parse_header_row
+from govbudget.parsers.tables.regrid import on_header_grid
 from govbudget.parsers.tables.titles import match_title, normalize
 
 _NOTE = re.compile(r"^(注|说明|备注)\s*[:：0-9１-９]")
@@ -53,8 +54,9 @@ class RawTable:
 
     @property
     def data_rows(self) -> list[Row]:
-        """All segments' data rows, in order."""
-        return [r for s in self.segments for r in s.data_rows]
+        """All segments' data rows, in order, on the first header's grid (regrid.py)."""
+        width = max((len(r.cells) for r in self.header_rows), default=0)
+        return on_header_grid([r for s in self.segments for r in s.data_rows], width)
 
     @property
     def declared_empty(self) -> bool:
@@ -71,6 +73,8 @@ class RawTable:
 
     def merge_info(self, info: HeaderInfo) -> None:
         """Take header-block facts, noting when a later page disagrees with an earlier one."""
+        if info.tail and self.info.department and not info.department:
+            self.info.department = complete_department(self.info.department, info.tail)
         for name in ("unit_code", "department", "fiscal_year", "unit"):
             new = getattr(info, name)
             if new is None:

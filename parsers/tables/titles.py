@@ -40,6 +40,7 @@ _LEADERS = re.compile(r"(\.{3,}|…|·{3,}|-{4,}|_{4,})")
 _SENTENCE_END = ("。", "，", "；", "：", ":", "）", ")")
 MAX_TITLE_CHARS = 48
 _BARE_TITLE = re.compile(r"^(部门|单位)?政府采购[预决]算$")
+_QUALIFIER = re.compile(r"(?<=表)\([^()]{1,12}\)$")
 _YEAR_PREFIX = re.compile(r"^([0-9一二三四五六七八九十]+[、.．]|\d+[.．、])?(20\d{2}年度?)?")
 
 
@@ -58,7 +59,7 @@ def match_title(text: str) -> str | None:
     """The `table_kind` a heading names, or None when the text is not a table title."""
     if not text or is_toc_line(text):
         return None
-    norm = normalize(text)
+    norm = _QUALIFIER.sub("", normalize(text))  # `支出预算表（功能科目）`: a qualifier, no sentence end
     bare = _BARE_TITLE.search(norm)  # `部门政府采购预算`: the one title printed without 表
     if len(norm) > MAX_TITLE_CHARS or norm.endswith(_SENTENCE_END) or not (norm.endswith("表") or bare):
         return None
