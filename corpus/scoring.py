@@ -54,9 +54,22 @@ def indicator_key(rec: Record) -> tuple:
     return (rec.get("table_kind"), _flat(rec.get("project")), _flat(rec.get("level3")), _flat(rec.get("raw")))
 
 
+_YUAN_PER = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+
 def fact_key(rec: Record) -> tuple:
-    """(fact, amount in yuan): the narrative figure, whatever unit the sentence used."""
-    return (rec.get("fact"), _number(rec.get("amount_yuan") or rec.get("amount")))
+    """(fact, amount in yuan): the narrative figure, whatever unit the sentence used.
+
+    A record without `amount_yuan` (a hand-written truth file, say) is converted from its `unit`, so
+    `1200.18` 万元 never compares as the number 1200.18 against a parse's yuan.
+    """
+    yuan = rec.get("amount_yuan")
+    if yuan is None and rec.get("unit") in _YUAN_PER:
+        try:
+            yuan = Decimal(str(rec.get("amount")).replace(",", "")) * _YUAN_PER[rec["unit"]]
+        except InvalidOperation:
+            yuan = None
+    return (rec.get("fact"), _number(yuan if yuan is not None else rec.get("amount")))
 
 
 @dataclass

@@ -8,6 +8,7 @@ import pytest
 
 from govbudget.corpus.documents import WEIJIANWEI_2023
 from govbudget.corpus.render_pdf import render_pdf
+from govbudget.corpus.scoring import compare, fact_key
 from govbudget.corpus.truth_facts import fact_truth
 from govbudget.parsers import ParseOutcome, parse_bytes
 from govbudget.parsers.grid import Row
@@ -68,3 +69,26 @@ def test_metadata_from_narrative() -> None:
                     "scope": "department"}
     assert parsed("001").document["fiscal_year"] == 2024  # a performance-only document
     assert parsed("004").document["department"] == "安阳市社会医疗保险中心"
+
+
+def test_truth_reads_the_fact_printed_above_a_table() -> None:
+    # 000 prints its fixed assets in the line over the asset table (the seed reader's table title)
+    truth = {f["fact"]: f for f in fact_truth("000")}
+    assets = truth["fixed_assets_total"]
+    assert (assets["amount"], assets["unit"], assets["amount_yuan"]) == ("148.0749", "万元", "1480749.00")
+    assert truth["operating_costs"]["amount_yuan"] == "649900.00"
+
+
+@pytest.mark.parametrize("seed", ["000", "002", "003"])
+def test_scored_fact_recall_is_one(seed: str) -> None:
+    # the scorer compares yuan: truth in 万元 and the parse's yuan must meet on the same key
+    predicted = [r for r in parsed(seed).records if r["type"] == "fact"]
+    tally, missed, _ = compare(map(fact_key, fact_truth(seed)), map(fact_key, predicted))
+    assert missed == [] and tally.recall == 1.0
+
+
+def test_fact_key_converts_a_truth_without_yuan() -> None:
+    hand_written = {"fact": "total_income", "amount": "1200.18", "unit": "万元"}
+    parsed_fact = {"fact": "total_income", "amount": "1200.18", "unit": "万元", "amount_yuan": "12001800.00"}
+    assert fact_key(hand_written) == fact_key(parsed_fact) == ("total_income", "12001800")
+    assert fact_key({"fact": "operating_costs", "amount": "8.34", "unit": "元"})[1] == "8.34"
