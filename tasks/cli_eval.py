@@ -57,7 +57,7 @@ def _rich_report(overall: Any, by_format: dict[str, Any], unscored: list[str]) -
 
 
 def _below(overall: Any, by_format: dict[str, Any], min_f1: float | None, min_format_f1: float | None,
-           min_indicator_recall: float | None) -> list[str]:
+           min_indicator_recall: float | None, min_fact_recall: float | None = None) -> list[str]:
     """Which thresholds the run misses, as sentences (empty when all are met)."""
     misses = []
     f1 = overall.line_items.f1
@@ -71,6 +71,10 @@ def _below(overall: Any, by_format: dict[str, Any], min_f1: float | None, min_fo
         recall = overall.indicators.recall
         if recall is None or recall < min_indicator_recall:
             misses.append(f"indicator recall {_pct(recall)} < {min_indicator_recall}")
+    if min_fact_recall is not None and overall.facts is not None:
+        recall = overall.facts.recall
+        if recall is None or recall < min_fact_recall:
+            misses.append(f"fact recall {_pct(recall)} < {min_fact_recall}")
     return misses
 
 
@@ -84,6 +88,8 @@ def eval_parse(
         "--min-format-f1", help="Exit 1 when any format's line-item F1 is below.")] = None,
     min_indicator_recall: Annotated[float | None, typer.Option(
         "--min-indicator-recall", help="Exit 1 when indicator recall is below (ignored while n/a).")] = None,
+    min_fact_recall: Annotated[float | None, typer.Option(
+        "--min-fact-recall", help="Exit 1 when narrative fact recall is below (ignored while n/a).")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parse in this many processes.")] = 1,
     show_misses: Annotated[int, typer.Option(
         "--show-misses", min=0, help="Per file, list up to N missed and N extra line items.")] = 0,
@@ -112,7 +118,7 @@ def eval_parse(
         console.print(f"[red]no file in {directory} has a .truth.jsonl beside it: nothing to score[/]")
         raise typer.Exit(2)
     overall, by_format = summarise(result.scores)
-    misses = _below(overall, by_format, min_f1, min_format_f1, min_indicator_recall)
+    misses = _below(overall, by_format, min_f1, min_format_f1, min_indicator_recall, min_fact_recall)
     if as_json:
         out = {"overall": overall.as_dict(), "formats": {k: v.as_dict() for k, v in by_format.items()},
                "files": [{"name": s.name, "format": s.fmt, "status": s.status, **s.line_items.as_dict(),
