@@ -37,6 +37,7 @@ def crawl_settings(
         # "remote control" server both stay off
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
+        "DNS_RESOLVER": "govbudget.crawler.safe_resolver.PublicOnlyResolver",  # no DNS rebinding
         "COOKIES_ENABLED": True,
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": 0.0,
@@ -75,4 +76,6 @@ def crawl_settings(
         "GOVBUDGET_ALLOW_LOOPBACK": allow_loopback,
     }
     settings.update(playwright_settings(chromium_path))
+    # start the Playwright driver on the first browser request, not at engine start (see lazy_browser)
+    settings["PLAYWRIGHT_BROWSER_PROVIDER"] = "govbudget.crawler.lazy_browser.LazyBrowserProvider"
     return settings

@@ -35,7 +35,8 @@ def _resolve(host: str) -> tuple[str, ...]:
     return tuple(sorted({str(info[4][0]) for info in infos}))
 
 
-def _address_verdict(address: str, allow_loopback: bool) -> UrlVerdict:
+def address_verdict(address: str, allow_loopback: bool) -> UrlVerdict:
+    """The rule for one IP address (also applied by `safe_resolver` to every DNS answer)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     mapped = getattr(ip, "ipv4_mapped", None)
     if mapped is not None:
@@ -72,7 +73,7 @@ def check_url(url: str, *, allow_loopback: bool = False) -> UrlVerdict:
     if not addresses:
         return UrlVerdict(False, f"host {host!r} does not resolve")
     for address in addresses:
-        verdict = _address_verdict(address, allow_loopback)
+        verdict = address_verdict(address, allow_loopback)
         if not verdict.allowed:
             return verdict
     return UrlVerdict(True)
