@@ -12,6 +12,9 @@ Conventions this truth fixes (parsers are scored against them):
   with ordinal (`八、社会保障和就业支出`), plus the extension field `mapped_code` (`"208"`).
 - `measure_label` is the printed header with whitespace removed (`一般公共预算财政拨款`).
 - Extension fields: `seq` (序号 as printed, or null), `mapped_code`, and on tables `declared_empty`.
+- 固定资产占用情况表 (`state_assets`): one item per non-blank cell of a *value* column (价值/原值/金额, the
+  money unit taken from that header, e.g. `价值（金额单位：万元）`), named rows (`classification: "item"`).
+  Its 数量 column counts vehicles and equipment (and 房屋 is in 平方米): not amounts, so no items.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ _CLASSIFICATION = {"general_budget_basic_expenditure": "economic_dept"}
 _TOTALS = {"合计", "本年收入合计", "收入总计", "本年支出合计", "支出总计", "总计"}
 _ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 _AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
+_VALUE_HEADER = re.compile(r"价值|原值|净值|金额")
 Record = dict[str, Any]
 
 
@@ -115,6 +119,34 @@ def _line_items(table: SeedTable, layout: Layout, class_codes: dict[str, str]) -
     return out
 
 
+def _state_asset_items(table: SeedTable) -> list[Record]:
+    """Items of a 固定资产占用情况表: the value column's cells, under the `项目 | 数量 | 价值` header row.
+
+    The header row is found by its `项目` cell, because seed 000 prints the table's own title and
+    编制部门/截止时间 as rows above it.
+    """
+    rows = table.header_rows + table.data_rows()
+    at = next((k for k, r in enumerate(rows) if r and norm(r[0]) == "项目"), None)
+    if at is None:
+        return []
+    header = [norm(c) for c in rows[at]]
+    values = [c for c, label in enumerate(header) if c > 0 and _VALUE_HEADER.search(label)]
+    out: list[Record] = []
+    for row in rows[at + 1:]:
+        name = row[0].strip() if row else ""
+        for col in values:
+            amount = row[col].strip() if col < len(row) else ""
+            if not name or not _AMOUNT.match(amount):
+                continue
+            unit = "万元" if "万元" in header[col] else "元"
+            out.append({"type": "line_item", "doc": None, "table_kind": table.kind, "side": "expenditure",
+                        "classification": "item", "code": None, "name": name, "level": None,
+                        "parent_code": None, "row_role": _named_role(name),
+                        "measure": measure_of(header[col]), "measure_label": header[col], "amount": amount,
+                        "unit": unit, "amount_yuan": to_yuan(amount, unit), "seq": None})
+    return out
+
+
 _PROJECT_TITLE = re.compile(r"^\s*\d+\s*[、.．]\s*(?:([A-Z]{2})\s+)?(.*?)(?:绩效目标表|表)?\s*$")
 _GOAL_SPLIT = re.compile(r"\s*(?:^|(?<=\s))\d+\s*[.．、]\s*")
 
@@ -182,4 +214,6 @@ def truth_records(seed_id: str, *, variant: Variant | None = None, fmt: str | No
         layout = layout_for(table)
         if table.kind in FINANCIAL_KINDS and layout is not None:
             records += _line_items(table, layout, class_codes)
+        elif table.kind == "state_assets":
+            records += _state_asset_items(table)
     return records

@@ -18,11 +18,18 @@ from govbudget.parsers.tables.segments import is_column_number_row
 _NAME_LABELS = re.compile(r"^(项目|科目|名称|功能分类科目|经济分类科目|.*名称|支出项目|收入项目)$")
 _CODE_LABELS = re.compile(r"(编码|代码|编号)$|^(类|款|项)$")
 _SEQ_LABELS = re.compile(r"^(序号|行次|栏次)$")
+# counts and areas (固定资产占用情况表's 数量, 房屋（平方米）): numbers, but not money
+_QUANTITY_LABELS = re.compile(r"^(数量|面积|个数|人数|台数|辆数)|[（(](平方米|台|辆|个|人|套)[）)]$")
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column: role is `seq`, `code`, `name` or `amount`; amounts carry their measure."""
+    """One column: role is `seq`, `code`, `name`, `amount` or `quantity`; amounts carry their measure.
+
+    A `quantity` column (数量, 面积, a header ending in （台）) holds counts or areas. SCHEMA.md emits a
+    line item per non-blank *amount* cell, and a count summed with 万元 would corrupt every total, so
+    quantity columns are recognised and kept out of the line items on purpose.
+    """
 
     index: int
     role: str
@@ -94,6 +101,8 @@ def _role(label: str, number: str | None) -> str | None:
         return "code"
     if _NAME_LABELS.match(label):
         return "name"
+    if _QUANTITY_LABELS.search(label):
+        return "quantity"
     if label or (number and number.isdigit()):
         return "amount"
     return None
