@@ -85,7 +85,12 @@ def _read(data: bytes, fmt: str) -> ReadDocument:
 
 
 def _read_word(data: bytes, fmt: str) -> ReadDocument:
-    """DOC/WPS through LibreOffice to DOCX; antiword when LibreOffice cannot do it."""
+    """DOC/WPS through LibreOffice to DOCX; antiword when LibreOffice cannot do it or lost tables.
+
+    LibreOffice 7.4 drops every table of a Word 97 file that ends with a table (no paragraph after
+    it, as LibreOffice itself writes such files): the cells come back as one run-on paragraph. When
+    antiword reads more tables than LibreOffice did, antiword's reading is the better one.
+    """
     from govbudget.parsers.convert import ConversionError, antiword_rows, convert
     from govbudget.parsers.docx_reader import read_docx
 
@@ -94,4 +99,18 @@ def _read_word(data: bytes, fmt: str) -> ReadDocument:
     except ConversionError as exc:
         doc = antiword_rows(data)
         doc.warnings.insert(0, str(exc))
+        return doc
+    try:
+        fallback = antiword_rows(data)
+    except ConversionError:
+        return doc
+    if _table_count(fallback) > _table_count(doc):
+        fallback.warnings.insert(0, f"LibreOffice read {_table_count(doc)} of the {_table_count(fallback)} "
+                                    "tables antiword found; read with antiword")
+        fallback.title = fallback.title or doc.title
+        return fallback
     return doc
+
+
+def _table_count(doc: ReadDocument) -> int:
+    return len({r.locator.get("table") for r in doc.rows if r.kind == "table"})
