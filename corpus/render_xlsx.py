@@ -152,6 +152,7 @@ def _print_setup(ws: Worksheet, grid_first_row: int, header_last_row: int) -> No
             cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
+    _fit_row_heights(ws, grid_first_row)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -159,6 +160,33 @@ def _print_setup(ws: Worksheet, grid_first_row: int, header_last_row: int) -> No
     ws.page_setup.fitToHeight = 0
     if header_last_row > 1:
         ws.print_title_rows = f"2:{header_last_row}"
+
+
+def _fit_row_heights(ws: Worksheet, first_row: int) -> None:
+    """Rows tall enough for their wrapped text, as Excel's auto-fit leaves them before an export.
+
+    LibreOffice does not re-fit rows when it converts the file, so without explicit heights a wrapped
+    cell prints one line tall and its other lines spill over the neighbouring rows (seed 001's indicator
+    lists, 000's goals): the PDF would not state what the sheet holds.
+    """
+    span: dict[str, tuple[int, int]] = {}  # top-left coordinate → (columns, rows) of a merged range
+    for rng in ws.merged_cells.ranges:
+        span[f"{get_column_letter(rng.min_col)}{rng.min_row}"] = (
+            rng.max_col - rng.min_col + 1, rng.max_row - rng.min_row + 1)
+    for row in ws.iter_rows(min_row=first_row):
+        lines = 1
+        for cell in row:
+            if cell.value is None or type(cell).__name__ == "MergedCell":
+                continue
+            cols, rows = span.get(cell.coordinate, (1, 1))
+            width = sum(ws.column_dimensions[get_column_letter(cell.column + k)].width or 8.43
+                        for k in range(cols))
+            per_line = max(int(width) - 2, 4)
+            parts = str(cell.value).split("\n")
+            wrapped = sum(-(-max(_display_width(part), 1) // per_line) for part in parts)
+            lines = max(lines, -(-wrapped // rows))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = 15 * lines + 2
 
 
 @cache
