@@ -4,12 +4,18 @@ The capture log already holds each URL's ETag and Last-Modified. A 304 costs a f
 the spider still needs the page's links, so the previous bytes are read back from the object store
 and handed on marked ``revisit_of``, and the archive records a 304 capture of the same object.
 ``GOVBUDGET_FRESH`` (``run_crawl(fresh=True)``) turns this off to force full downloads.
+
+The validators are read once per site (scheme and host), on that site's first request, and kept
+in memory: one query per site instead of one per request, which on a fresh archive was a database
+round trip on the reactor thread for every page. A capture written during this crawl is not in that
+snapshot, so a URL fetched twice in one crawl is simply downloaded again: never a wrong 304.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -30,6 +36,7 @@ class ConditionalRequestMiddleware:
         self._catalog: Catalog | None = None
         self._store: Any = None
         self._settings = settings
+        self._sites: dict[str, dict[str, dict[str, Any]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
@@ -47,17 +54,29 @@ class ConditionalRequestMiddleware:
             return
         if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
             return
-        catalog, _ = self._open()
-        last = catalog.last_capture_for_url(request.url)
-        if last is None or last.status not in (200, 304):
+        last = self._last_capture(request.url)
+        if last is None:
             return
-        headers = {k.lower(): v for k, v in (last.headers or {}).items()}
+        headers = {k.lower(): v for k, v in last["headers"].items()}
         if headers.get("etag"):
             request.headers["If-None-Match"] = headers["etag"]
         if headers.get("last-modified"):
             request.headers["If-Modified-Since"] = headers["last-modified"]
-        if headers.get("etag") or headers.get("last-modified"):
-            request.meta["previous_capture"] = {"sha256": last.sha256, "headers": last.headers or {}}
+        request.meta["previous_capture"] = {"sha256": last["sha256"], "headers": last["headers"]}
+
+    def _last_capture(self, url: str) -> dict[str, Any] | None:
+        """The URL's latest capture, if it can be revalidated, from its site's cached snapshot."""
+        parts = urlsplit(url)
+        site = f"{parts.scheme}://{parts.netloc}"  # no slash: "http://host" itself is a capture too
+        known = self._sites.get(site)
+        if known is None:
+            catalog, _ = self._open()
+            known = self._sites[site] = {
+                row["url"]: {"sha256": row["sha256"], "headers": row["headers"] or {}}
+                for row in catalog.latest_captures_under(site)
+                if row["status"] in (200, 304) and _has_validators(row["headers"] or {})
+            }
+        return known.get(url)
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
@@ -78,6 +97,11 @@ class ConditionalRequestMiddleware:
         return cls(
             url=response.url, status=200, headers=headers, body=body, request=request, flags=["revisit"]
         )
+
+
+def _has_validators(headers: dict[str, str]) -> bool:
+    names = {k.lower() for k, v in headers.items() if v}
+    return "etag" in names or "last-modified" in names
 
 
 def _read(store: Any, sha256: str) -> bytes:

@@ -3,19 +3,28 @@
 Archiving is the one step that must not be skipped or repeated wrongly: bytes go to the object
 store under their sha256, the catalog gets a capture row, and an ``archived`` event tells the parent
 process to dispatch parsing.
+
+The store write (an fsync per object) and the catalog transaction block, so they run in a small
+pool of threads and the reactor keeps downloading meanwhile. Nothing is weakened by that: the item
+is not done until its archive call has returned, Scrapy does not close the spider while an item is
+in the pipeline, and the event is emitted only after the capture row is committed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 from scrapy.crawler import Crawler
 
 from govbudget.crawler.events import EventSink
-from govbudget.storage.archive import Archive
+from govbudget.storage.archive import Archive, Archived
 from govbudget.storage.catalog import Catalog
 from govbudget.storage.fetch import Fetch
 from govbudget.storage.object_store import open_store
+
+DEFAULT_THREADS = 4
 
 
 class ArchivePipeline:
@@ -29,13 +38,27 @@ class ArchivePipeline:
         self.catalog = Catalog(settings.get("GOVBUDGET_DATABASE_URL"))
         self.archive = Archive(self.store, self.catalog)
         self.events = EventSink.from_settings(settings)
+        # Bounded: a few writes overlap (fsync and SQLite release the GIL); Scrapy's scraper slot
+        # stops downloading when too many response bytes wait for their items to finish.
+        threads = settings.getint("GOVBUDGET_ARCHIVE_THREADS", DEFAULT_THREADS)
+        self.executor = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="archive")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         return cls(crawler)
 
-    def process_item(self, item: Fetch, spider: object = None) -> Fetch:
-        archived = self.archive.archive(item)
+    async def process_item(self, item: Fetch, spider: object = None) -> Fetch:
+        loop = asyncio.get_running_loop()
+        archived = await loop.run_in_executor(self.executor, self.archive.archive, item)
+        self._report(item, archived)
+        return item
+
+    def close_spider(self, spider: object = None) -> None:
+        """Every item has finished by now; let the threads go."""
+        self.executor.shutdown(wait=True)
+
+    def _report(self, item: Fetch, archived: Archived) -> None:
+        """Stats and the ``archived`` event, on the reactor thread once the capture is committed."""
         prefix = "govbudget/pages" if item.kind == "page" else "govbudget/files"
         assert self.stats is not None
         self.stats.inc_value(prefix)
@@ -56,4 +79,3 @@ class ArchivePipeline:
             via=item.via,
             store_retries=archived.store_retries,
         )
-        return item

@@ -65,8 +65,7 @@ class Archive:
                 self.store.put(key, body, content_type=content_type, metadata=_metadata(fetch))
 
         self.backoff.call(store_once, f"store {fetch.url}", retries)
-        new_object = self.catalog.ensure_object(sha256, len(body), key, content_type)
-        capture_id = self.catalog.add_capture(
+        new_object, capture_id = self.catalog.record_capture(
             CaptureRow(
                 sha256=sha256,
                 url=fetch.url,
@@ -86,8 +85,10 @@ class Archive:
                 phase=fetch.phase,
                 format=fetch.format,
                 crawl_id=fetch.crawl_id,
-                revisit=not new_object,
-            )
+            ),
+            size=len(body),
+            storage_key=key,
+            content_type=content_type,
         )
         return Archived(
             sha256, key, len(body), new_object, capture_id, retries.count, tuple(retries.events)

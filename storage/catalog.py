@@ -123,6 +123,25 @@ class Catalog:
             result = conn.execute(insert(captures_t).values(**asdict(c)))
             return int(result.inserted_primary_key[0])
 
+    def record_capture(self, c: CaptureRow, *, size: int, storage_key: str,
+                       content_type: str | None) -> tuple[bool, int]:
+        """`ensure_object` and `add_capture` in one transaction: (object was new, capture id).
+
+        The archive calls this once per fetch; one transaction instead of two halves the catalog's
+        lock and commit work per response, and the capture's `revisit` flag is set from the object
+        insert in the same transaction, so it cannot disagree with it.
+        """
+        with self._write() as conn:
+            stmt = upsert_insert(conn, objects_t).values(
+                sha256=c.sha256, size=size, storage_key=storage_key, content_type=content_type,
+                first_seen_at=utc_now(),
+            )
+            stmt = stmt.on_conflict_do_nothing(index_elements=["sha256"]).returning(objects_t.c.sha256)
+            new_object = conn.execute(stmt).first() is not None
+            row = {**asdict(c), "revisit": not new_object}
+            result = conn.execute(insert(captures_t).values(**row))
+            return new_object, int(result.inserted_primary_key[0])
+
     def captures(self, sha256: str | None = None) -> Iterator[Row]:
         """Captures in fetch order (all, or those of one object), as `Row`s with the captures columns
         (`id` included); `fetched_at` is a tz-aware UTC datetime."""
@@ -140,6 +159,25 @@ class Catalog:
             .limit(1)
         )
         return next(self._rows(stmt), None)
+
+    def latest_captures_under(self, prefix: str) -> Iterator[Row]:
+        """The most recent capture of every URL starting with `prefix` (e.g. ``http://host/``).
+
+        One query for a whole site, so a crawl can look up conditional-request validators in memory
+        instead of asking the database once per request (`last_capture_for_url`).
+        """
+        rank = func.row_number().over(
+            partition_by=captures_t.c.url,
+            order_by=(captures_t.c.fetched_at.desc(), captures_t.c.id.desc()),
+        )
+        cond = [captures_t.c.url.startswith(prefix, autoescape=True)]
+        if self.engine.dialect.name == "sqlite" and prefix:
+            # SQLite's LIKE cannot use the url index; a range on the (binary-collated) index can
+            upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            cond += [captures_t.c.url >= prefix, captures_t.c.url < upper]
+        ranked = select(captures_t, rank.label("_rank")).where(*cond).subquery()
+        cols = [ranked.c[c.name] for c in captures_t.columns]
+        return self._rows(select(*cols).where(ranked.c._rank == 1))
 
     # -- parse results and records --------------------------------------------------------------------
 
