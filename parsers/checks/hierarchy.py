@@ -3,7 +3,9 @@
 Function codes nest 类/款/项 (3/5/7 digits) and department economic codes 类/款 (3/5); the 合计 row
 equals the sum of the 类 rows; on 收支总表 / 财政拨款收支总表 `本年支出合计` equals the sum of the named
 类 rows and `本年收入合计` the sum of the income items above it (this is where seed 003's 财政拨款收支总表
-lists 21.46 for 一般公共服务支出 and its classes sum to 276.07 against a total of 254.61).
+lists 21.46 for 一般公共服务支出 and its classes sum to 276.07 against a total of 254.61). A table that
+prints two lists side by side with a total each (基本支出决算表: 人员经费合计 under 301/303, 公用经费合计
+under 302/310) sums each total over the 类 rows in its own column.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def _coded(kind: str, rows: list[Record], doc: str) -> list[Record]:
         amounts: dict[tuple[str, str], Record] = {}
         children: dict[str, set[str]] = defaultdict(set)
         top: set[str] = set()
-        total_rows: dict[str, Record] = {}
+        total_rows: dict[str, list[Record]] = defaultdict(list)
         for r in side_rows:
             code, measure = r.get("code"), r.get("measure") or ""
             if code and r.get("classification") in _CODED:
@@ -45,7 +47,7 @@ def _coded(kind: str, rows: list[Record], doc: str) -> list[Record]:
                 elif r.get("level") == 1:
                     top.add(code)
             elif r.get("row_role") == "total" and r.get("classification") in _CODED:
-                total_rows.setdefault(measure, r)
+                total_rows[measure].append(r)
         measures = {m for _, m in amounts} | set(total_rows)
         for parent in sorted(children):
             for m in sorted(measures):
@@ -53,11 +55,18 @@ def _coded(kind: str, rows: list[Record], doc: str) -> list[Record]:
                     continue
                 out.append(_one(doc, kind, m, parent, amounts.get((parent, m)),
                                 [amounts[(c, m)] for c in sorted(children[parent]) if (c, m) in amounts]))
-        for m, total in total_rows.items():
-            parts = [amounts[(c, m)] for c in sorted(top) if (c, m) in amounts]
-            if top:
-                out.append(_one(doc, kind, m, total.get("name") or "合计", total, parts))
+        for m, totals in total_rows.items():
+            for total in totals:
+                parts = [amounts[(c, m)] for c in sorted(top) if (c, m) in amounts]
+                if len(totals) > 1:  # lists side by side, a total each (人员经费合计 | 公用经费合计)
+                    parts = [p for p in parts if _col(p) == _col(total)]
+                if top:
+                    out.append(_one(doc, kind, m, total.get("name") or "合计", total, parts))
     return out
+
+
+def _col(r: Record) -> object:
+    return (r.get("locator") or {}).get("col")
 
 
 def _summary_totals(kind: str, rows: list[Record], doc: str) -> list[Record]:

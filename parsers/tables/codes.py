@@ -49,6 +49,10 @@ def classify(code: str | None, header_hint: str | None) -> str:
         if header_hint == "economic_gov" or (len(code) == 3 and code.startswith("50")):
             return "economic_gov"
         return "economic_dept"
+    if header_hint != "function" and len(code) in (3, 5) and code[0] in "35":
+        # 功能分类 类 are 2xx; 3xx is 部门预算经济分类 and 50x 政府预算经济分类, whatever the header omits
+        # (js_2019_gy's `科目编码` header over 301 工资福利支出)
+        return "economic_gov" if code.startswith("50") else "economic_dept"
     if header_hint == "function" or len(code) in (3, 5, 7):
         return "function"
     return "economic_dept"

@@ -20,6 +20,7 @@ _DEPT = re.compile(r"^(\d{3,8})\s*([\u4e00-\u9fff][^\d\s]*" + _ORG_END + r"(（[
 _DEPT_LABEL = re.compile(
     r"^(?:编制|填报|预算)?(?:部门|单位)(?:名称)?\s*[:：]\s*(\d{3,8})?\s*(?![千万亿]?元|[千万亿]?$)(\S+)(?:\s|$)"
 )
+_DEPT_ALONE = re.compile(r"^(?:编制|填报|预算)?(?:部门|单位)(?:名称)?\s*[:：]$")
 MAX_CELLS = 4
 _TAIL = re.compile(r"[\u4e00-\u9fff]{1,3}")
 
@@ -45,14 +46,17 @@ def parse_header_row(row: Row) -> HeaderInfo:
     cells = [row.cells[i] for i in row.filled]
     if not cells or len(cells) > MAX_CELLS:
         return info
-    for cell in cells:
+    for n, cell in enumerate(cells):
         text = " ".join(cell.split())
+        nxt = " ".join(cells[n + 1].split()) if n + 1 < len(cells) else ""
+        if _DEPT_ALONE.match(text) and nxt and not re.fullmatch(r"[千万亿]?元|.*[:：].*", nxt):
+            info.department = nxt  # the label in a cell of its own: `部门： | 江苏省人大常委会办公厅`
         if m := _YEAR.search(text):
             info.fiscal_year = int(m.group(1))
         if m := _UNIT.search(text):
             info.unit = "万元" if m.group(1) == "万" else m.group(1)
         if m := _DEPT_LABEL.match(text):
-            info.unit_code, info.department = m.group(1), m.group(2)
+            info.unit_code, info.department = m.group(1), re.split(r"单位\s*[:：]", m.group(2))[0]
     if len(cells) == 1 and (m := _DEPT.match(" ".join(cells[0].split()))):
         info.unit_code, info.department = m.group(1), m.group(2)
     if info.any() and len(cells) > 1 and _TAIL.fullmatch(cells[0].strip()):

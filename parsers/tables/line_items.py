@@ -99,6 +99,9 @@ def read_rows(side: Side, rows: list[Row], seq: Column | None) -> list[LogicalRo
     for row in rows:
         name = " ".join(t for c in side.names if (t := row.cell(c.index).strip()))
         code = _code(row, side.codes)
+        printed = "".join("".join(row.cell(c.index).split()) for c in side.codes) if not name else ""
+        if code is None and _TOTAL.search(printed):
+            name = printed  # `合计` printed under the code header (js_2019_gy pp.10-11, 14)
         if not side.codes and name:
             code, name = split_code_name(name)
         cells = [(c, a) for c in side.amounts if (a := parse_amount(row.cell(c.index))) is not None]
@@ -121,9 +124,11 @@ def _code(row: Row, codes: list[Column]) -> str | None:
         return None
     if len(texts) == 1:
         return clean_code(texts[0])
-    if not all(t.isdigit() for t in texts) or any(len(t) != 2 for t in texts[1:]):
+    if not all(t.isdigit() for t in texts) or any(len(t) > 2 for t in texts[1:]):
         return None
-    return clean_code("".join(texts))
+    # 款/项 are two digits; a one-digit part lost its leading zero in a number-formatted cell
+    # (万里街道 2024 p.29 prints `301 | 2` for 30102 津贴补贴 and `301 | 7` for 30107 绩效工资)
+    return clean_code(texts[0] + "".join(t.zfill(2) for t in texts[1:]))
 
 
 def line_item_records(

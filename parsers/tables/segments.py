@@ -134,6 +134,8 @@ def merge_wrapped_titles(rows: list[Row]) -> list[Row]:
                 nxt = rows[j] if j < len(rows) else None
                 if nxt is None or nxt.kind != "text" or len(normalize(nxt.text)) > MAX_TITLE_TAIL:
                     break
+                if match_title(nxt.text):
+                    break  # a title on its own line (`8` / `公开 02表` / `收入预算总表`) joins nothing
                 text = text + nxt.text
                 if match_title(text):
                     joined = (Row((text,), "text", row.locator), j)
