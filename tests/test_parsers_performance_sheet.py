@@ -21,6 +21,8 @@ from govbudget.corpus.scoring import indicator_key
 from govbudget.corpus.seedtables import norm
 from govbudget.corpus.truth_indicators import indicator_truth
 from govbudget.parsers import parse_bytes
+from govbudget.parsers.grid import Row
+from govbudget.parsers.performance.blocks import find_performance_tables
 
 SEEDS = ("000", "001", "002")
 
@@ -72,3 +74,26 @@ def test_print_rows_are_tall_enough_for_wrapped_cells() -> None:
         cells = [c or "" for page in pdf.pages for t in page.extract_tables() for row in t for c in row]
     text = norm("|".join(cells))
     assert all(norm(r["level3"]) in text for r in indicator_truth("001") if r["level3"])
+
+
+def _text(line: str, n: int) -> Row:
+    return Row((line,), "text", {"page": 1, "line": n})
+
+
+def _grid(cells: tuple[str, ...], n: int) -> Row:
+    return Row(cells, "table", {"page": 1, "row": n})
+
+
+HEADER = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
+ROW = ("产出指标", "数量指标", "待修缮基础设施项目", "修缮项目数", "1个", "实际需求")
+
+
+def test_a_cell_spilled_above_the_grid_does_not_replace_the_title() -> None:
+    rows = [_text("1.办公楼维修改造项目资金绩效目标表", 1),
+            _text("通过对办公用房基础设施进行维修维护，打造基础设施完善、工作", 2),  # overflow of the goal
+            _grid(HEADER, 1), _grid(ROW, 2),
+            _text("9、劳务派遣人员经费", 3),  # a title without 绩效 still starts the next table
+            _grid(HEADER, 3), _grid(ROW, 4)]
+    tables = find_performance_tables(rows)
+    assert [t.project for t in tables] == ["办公楼维修改造项目资金", "劳务派遣人员经费"]
+    assert [len(t.indicators) for t in tables] == [1, 1]

@@ -74,6 +74,20 @@ def _title_candidate(row: Row) -> str | None:
     return text
 
 
+def _is_spill(title: str | None, line: str) -> bool:
+    """A text line between a project's title and its grid that is no title but a cell's overflow.
+
+    A spreadsheet exported to PDF with rows too short for their wrapped text prints the extra lines of
+    a cell outside it: the goal cell's `通过对办公用房基础设施进行维修维护，打造…` lands above the
+    grid, right under `1.办公楼维修改造项目资金绩效目标表`. A complete table title is kept against a
+    line that names no table (no 绩效/表) or reads as a sentence (`2.DRG…运行。`, `…，…`).
+    """
+    if not title or not re.search(r"绩效目标表$|目标表$", title):
+        return False
+    names_table = re.search(r"绩效|目标表|表$", line) is not None
+    return not names_table or re.search(r"[，。；]", line) is not None
+
+
 def _key(row: Row) -> str:
     return norm(row.cell(row.filled[0])) if row.filled else ""
 
@@ -87,18 +101,20 @@ def find_performance_tables(rows: list[Row]) -> list[PerfTable]:
     """All performance tables of the document, in reading order."""
     tables: list[PerfTable] = []
     title: str | None = None
+    fresh = False  # the title was printed after the last table, so it is the next table's
     pending: list[Row] = []  # preamble rows (goals, project facts) seen since the last title
     i = 0
     while i < len(rows):
         row = rows[i]
         if (cand := _title_candidate(row)) is not None:
-            title, pending = cand, []
+            if not (fresh and _is_spill(title, cand)):
+                title, pending, fresh = cand, [], True
             i += 1
             continue
         if row.kind == "table" and is_header_row(row):
             table, i = _read_grid(rows, i, title, pending)
             tables.append(table)
-            pending = []
+            pending, fresh = [], False
             continue
         if row.kind == "table" and any(looks_like_list(c) for c in row.cells):
             tables.extend(_list_tables(rows, i, title))
