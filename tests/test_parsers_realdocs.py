@@ -4,6 +4,7 @@ pages where they are printed (read with pdfplumber / pdftotext -layout and the X
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,20 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "fiscal_appropriation_basic_expenditure": 12, "government_fund_expenditure": 13,
         "general_budget_expenditure": 14, "general_budget_basic_expenditure": 14, "operating_costs": 15,
         "three_public_costs": 16, "government_procurement": 16,
+    },
+    "js_2017_rdbgt.pdf": {  # p.11 also draws two tables below the page edge: invisible, not read
+        "income_expenditure_summary": 7, "income_summary": 9, "expenditure_summary": 10,
+        "fiscal_appropriation_expenditure": 11, "fiscal_appropriation_summary": 12,
+        "fiscal_appropriation_basic_expenditure": 12, "government_fund_expenditure": 15,
+        "general_budget_expenditure": 16, "general_budget_basic_expenditure": 17, "operating_costs": 18,
+        "three_public_costs": 20, "government_procurement": 20,
+    },
+    "js_2019_gy.pdf": {  # 公开01表 … 公开12表, every cell ruled twice
+        "income_expenditure_summary": 8, "income_summary": 9, "expenditure_summary": 9,
+        "fiscal_appropriation_summary": 10, "fiscal_appropriation_expenditure": 10,
+        "fiscal_appropriation_basic_expenditure": 11, "general_budget_expenditure": 12,
+        "general_budget_basic_expenditure": 13, "three_public_costs": 14, "government_fund_expenditure": 14,
+        "operating_costs": 15, "government_procurement": 16,
     },
     "js_2017_swbgt_tables.pdf": {  # title, department and unit printed inside the first ruled cell
         "income_expenditure_summary": 1, "income_summary": 2, "expenditure_summary": 3,
@@ -87,6 +102,63 @@ def test_standard_tables_are_recognised_where_printed(name: str) -> None:
     assert set(EXPECTED[name].items()) <= found
 
 
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_printed_table_is_recognised_once(name: str) -> None:
+    kinds = [r["table_kind"] for r in parsed(name).records if r["type"] == "table"]
+    assert sorted(kinds) == sorted(EXPECTED[name])
+
+
+def test_table_split_over_pages_keeps_its_span_and_last_row() -> None:
+    records = parsed("js_2017_rdbgt.pdf").records
+    spans = {r["table_kind"]: r["locator"] for r in records if r["type"] == "table"}
+    assert spans["fiscal_appropriation_basic_expenditure"] == {"page_start": 12, "page_end": 15}
+    assert spans["government_fund_expenditure"] == {"page_start": 15, "page_end": 15}
+    # p.15 prints the last row `30312 提租补贴 1,018.01` on the next table's grid
+    last = [(r["code"], r["amount"], r["locator"]["page"]) for r in records if r["type"] == "line_item"
+            and r["table_kind"] == "fiscal_appropriation_basic_expenditure" and r["code"] == "30312"]
+    assert last == [("30312", "1018.01", 15)]
+
+
+def test_doubly_ruled_tables_keep_parent_amounts_beside_their_names() -> None:
+    items = [r for r in parsed("js_2019_gy.pdf").records if r["type"] == "line_item"]
+    basic = {(r["code"], r["name"], r["amount"]) for r in items
+             if r["table_kind"] == "general_budget_basic_expenditure"}
+    assert {(None, "合计", "21968.00"), ("301", "工资福利支出", "16324.07"), ("30101", "基本工资", "2827.41"),
+            ("303", "对个人和家庭的补助", "2063.88")} <= basic
+    functional = {(r["code"], r["amount"]) for r in items if r["table_kind"] == "general_budget_expenditure"}
+    assert {("204", "27488.23"), ("208", "2355.65"), ("221", "7344.46")} <= functional
+    summary = {(r["name"], r["measure"], r["measure_label"], r["amount"]) for r in items
+               if r["table_kind"] == "expenditure_summary"}
+    assert summary == {("合计", "total", "合计", "37188.34"), ("合计", "basic", "基本支出", "21968.00"),
+                       ("合计", "project", "项目支出", "10208.94"),
+                       ("合计", "other", "单位预留机动经费", "5011.40")}
+
+
+def test_unit_wrapped_over_two_lines_is_no_department() -> None:
+    records = parsed("js_2019_gy.pdf").records
+    assert parsed("js_2019_gy.pdf").status == "ok"
+    tables = {r["table_kind"]: r for r in records if r["type"] == "table"}
+    assert tables["three_public_costs"]["department"] == "江苏省高级人民法院"  # `单位：万` / `元`, not `万`
+    assert tables["three_public_costs"]["unit"] == "万元"
+    assert tables["general_budget_expenditure"]["department"] == "江苏省高级人民法院"  # `…人民法` / `院`
+
+
+@pytest.mark.parametrize("name", ["js_2017_jcy.pdf", "js_2017_rdbgt.pdf", "js_2017_swbgt_tables.pdf",
+                                  "js_2018_swbgt_tables.pdf", "js_2019_gy.pdf"])
+def test_reserve_fund_column_counts_in_the_total(name: str) -> None:
+    """单位预留机动经费 keeps `measure: other` yet is a component of 合计 on Jiangsu's 支出总表."""
+    checks = [r for r in parsed(name).records if r["type"] == "check" and r["check"] == "columns_sum"
+              and r["table_kind"] == "expenditure_summary"]
+    assert [(c["ok"], c["parts"]) for c in checks] == [(True, ["基本支出", "项目支出", "单位预留机动经费"])]
+
+
+def test_narrative_file_gives_facts_and_no_tables() -> None:
+    records = parsed("js_2017_swbgt_narrative.pdf").records
+    assert not [r for r in records if r["type"] == "table"]
+    facts = {r["fact"]: r["amount"] for r in records if r["type"] == "fact"}
+    assert facts["total_expenditure"] == "20849.45" and facts["basic_expenditure"] == "9964.07"
+
+
 def test_units_are_per_table() -> None:
     records = parsed("sh_pt_2026_sfj_dept_budget.pdf").records
     tables = {r["table_kind"]: r for r in records if r["type"] == "table"}
@@ -114,8 +186,52 @@ def test_split_code_columns_and_numbered_titles() -> None:
 
 
 def test_sum_checks_pass_on_at_least_97_percent() -> None:
-    checks = [r for p in DATA.iterdir() if p.suffix in (".pdf", ".xls") for r in parsed(p.name).records
-              if r["type"] == "check" and r["check"] in ("children_sum", "columns_sum")]
-    assert len(checks) > 1000
+    checks = [r for _, r in _sum_checks()]
+    assert len(checks) > 1200
     passed = sum(1 for r in checks if r["ok"])
     assert passed / len(checks) >= 0.97, (passed, len(checks))
+
+
+# Every sum check that fails on the real documents, each read off the printed page (pdftotext -layout).
+# (document, check, subject, measure, page). All eight are the 财政局 final accounts' own rounding: each
+# cell is rounded to 0.01 万元 on its own, so totals miss the sum of their parts by 0.01-0.02. The notes
+# (validation_checks.md) set the tolerance within a table to 0, so a researcher sees them flagged.
+CZJ = "sh_pt_2024_czj_final.pdf"
+KNOWN_DOCUMENT_ERRORS = {
+    # p.8 收入决算表: 类 201 2,112.86 + 208 326.72 + 210 60.99 + 221 445.69 = 2,946.26; 合计 prints 2,946.25
+    (CZJ, "children_sum", "合计", "total", 8),
+    # p.8 财政拨款收入: 2,106.66 + 326.72 + 60.99 + 445.69 = 2,940.06; 合计 prints 2,940.05
+    (CZJ, "children_sum", "合计", "fiscal_appropriation", 8),
+    # p.10 支出决算表 本年支出合计: 2,106.66 + 326.72 + 60.99 + 445.69 = 2,940.06; 合计 prints 2,940.05
+    (CZJ, "children_sum", "合计", "total", 10),
+    # p.10 基本支出: 1,503.52 + 326.72 + 60.99 + 445.69 = 2,336.92; 合计 prints 2,336.91
+    (CZJ, "children_sum", "合计", "basic", 10),
+    # p.15 一般公共预算财政拨款支出决算表 repeats p.10: classes 2,940.06 vs 合计 2,940.05
+    (CZJ, "children_sum", "合计", "total", 15),
+    # p.15 基本支出: classes 2,336.92 vs 合计 2,336.91
+    (CZJ, "children_sum", "合计", "basic", 15),
+    # p.16 基本支出决算表 301 工资福利支出 prints 2,082.85; its 款 262.33 + 1,238.58 + 160.75 + 80.38 + 60.99
+    # + 1.61 + 187.19 + 91.03 = 2,082.86
+    (CZJ, "children_sum", "301", "total", 16),
+    # p.16 302 商品和服务支出 prints 171.07; its 款 21.21 + 7.61 + 0.09 + 4.88 + 1.20 + 2.83 + 4.05 + 2.01
+    # + 24.42 + 42.77 + 48.49 + 11.53 = 171.09
+    (CZJ, "children_sum", "302", "total", 16),
+}
+
+
+def _sum_checks() -> list[tuple[str, dict[str, Any]]]:
+    return [(p.name, r) for p in sorted(DATA.iterdir()) if p.suffix in (".pdf", ".xls")
+            for r in parsed(p.name).records
+            if r["type"] == "check" and r["check"] in ("children_sum", "columns_sum")]
+
+
+def test_failing_sum_checks_are_exactly_the_known_document_errors() -> None:
+    """A new failure (a parsing regression) and a silently passing one (a tolerance crept in) both fail."""
+    failing = {(name, r["check"], r["subject"], r["measure"], r["locator"]["page"])
+               for name, r in _sum_checks() if not r["ok"]}
+    assert failing == KNOWN_DOCUMENT_ERRORS
+
+
+def test_known_errors_are_cent_level_rounding() -> None:
+    diffs = {abs(Decimal(r["expected"]) - Decimal(r["actual"])) for _, r in _sum_checks() if not r["ok"]}
+    assert diffs == {Decimal("0.01"), Decimal("0.02")}
