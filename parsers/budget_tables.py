@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from govbudget.parsers.checks.enrich import enrich
+from govbudget.parsers.file_title import file_title
 from govbudget.parsers.grid import ReadDocument
-from govbudget.parsers.metadata import document_meta
+from govbudget.parsers.metadata import document_meta, settle_scope
 from govbudget.parsers.outcome import ParseOutcome, document_record
 from govbudget.parsers.tables.class_codes import add_mapped_codes
 from govbudget.parsers.tables.interpret import interpret
@@ -34,7 +35,8 @@ class BudgetTablesParser:
         doc = _read(data, fmt)
         label = f"{self.name}@{self.version}"
         tables, facts = find_tables(doc.rows)
-        meta = document_meta(tables, facts["first_text"], doc.pages, doc.title, facts["info"])
+        meta = document_meta(tables, facts["first_text"], doc.pages, doc.title, facts["info"], rows=doc.rows,
+                             property_title=None if doc.title else file_title(data, fmt))
         errors = list(doc.warnings)
         body: list[dict[str, Any]] = []
         for t in tables:
@@ -44,6 +46,7 @@ class BudgetTablesParser:
             body.extend(result.items)
         add_mapped_codes(body)
         performance_tables = enrich(doc.rows, body, meta=meta, doc=sha256)  # indicators, facts, checks
+        settle_scope(meta, tables)
         if not tables and not performance_tables and not any(r["type"] == "fact" for r in body):
             errors.append("no standard budget table was recognised" if doc.rows else "no text could be read")
             status = "failed"
