@@ -161,6 +161,34 @@ def _performance_fields(table: SeedTable) -> Record:
             "goals": goals}
 
 
+_LISTED_PROJECT = re.compile(r"^\d{1,3}$")
+_GOAL_PIECES = re.compile(r"</?p>|</?b>")
+_GOAL_LABEL = re.compile(r"^目标\s*\d*\s*[:：]\s*")
+
+
+def _listed_projects(table: SeedTable, ctx: Record) -> list[Record] | None:
+    """One `performance_targets` table per project of a listing (seed 001), as SCHEMA.md asks.
+
+    Seed 001 prints all projects in one grid, `序号 | 项目 | 金额 (万元) | 绩效目标 | 绩效指标`: each
+    numbered row with indicators is a project. None when the table is not such a listing.
+    """
+    rows = table.header_rows + table.data_rows()
+    header = next((r for r in rows if len(r) >= 5 and norm(r[4]) == "绩效指标"), None)
+    if header is None:
+        return None
+    unit = "万元" if "万元" in header[2] else None
+    out = []
+    for r in rows:
+        if len(r) < 5 or not _LISTED_PROJECT.match(r[0].strip()) or not r[4].strip():
+            continue  # the 481 / 481001 rows above the projects are the units, with no targets
+        goals = [_GOAL_LABEL.sub("", g.strip()) for g in _GOAL_PIECES.split(r[3])]
+        out.append({"type": "table", "doc": None, "table_kind": table.kind, "title": table.title,
+                    "unit": unit, **ctx, "rows": 1, "declared_empty": False, "project": r[1].strip(),
+                    "project_prefix": None, "project_amount": r[2].strip() or None,
+                    "goals": [g for g in goals if g]})
+    return out
+
+
 def _table_record(table: SeedTable, ctx: Record) -> Record:
     record: Record = {
         "type": "table", "doc": None, "table_kind": table.kind, "title": table.title, "unit": _unit(table),
@@ -234,6 +262,10 @@ def truth_records(seed_id: str, *, variant: Variant | None = None, fmt: str | No
     locators = _locators(seed_id, variant, fmt)
     for table, locator in zip(doc.tables, locators, strict=True):
         if table.kind is None:
+            continue
+        listed = _listed_projects(table, ctx) if table.kind == "performance_targets" else None
+        if listed is not None:  # the listing's locator spans all its projects: each lies within it
+            records += [t | {"locator": locator} for t in listed]
             continue
         records.append(_table_record(table, ctx) | {"locator": locator})
         layout = layout_for(table)
