@@ -3,6 +3,7 @@
     .venv/bin/python -m bench            # the full run: median of 5 rounds (several minutes)
     .venv/bin/python -m bench --quick    # one round on small inputs, to check the harness
     .venv/bin/python -m bench --only pdf,sheets --out /tmp/r.md
+    .venv/bin/python -m bench --only crawl,e2e   # re-measure two sections, keep the others in RESULTS.md
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.harness import Context, Section, machine
-from bench.report import render
+from bench.report import merge, render
 
 NAMES = ("crawl", "browser", "pdf", "sheets", "dispatch", "storage", "e2e")
 
@@ -65,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(NAMES), help=f"comma-separated subset of {NAMES}")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
+    parser.add_argument("--replace", action="store_true",
+                        help="with --only: overwrite --out instead of replacing only the sections measured")
     parser.add_argument("--note", default="", help="a line for the report (e.g. how busy the machine was)")
     args = parser.parse_args(argv)
     selected = [n.strip() for n in args.only.split(",") if n.strip()]
@@ -91,7 +94,11 @@ def main(argv: list[str] | None = None) -> int:
             item.stop()  # type: ignore[attr-defined]
         shutil.rmtree(workdir, ignore_errors=True)
     info["wall time"] = f"{time.monotonic() - started:.0f} s"
-    Path(args.out).write_text(render(info, ctx, sections, failures, args.note), encoding="utf-8")
+    text = render(info, ctx, sections, failures, args.note)
+    out = Path(args.out)
+    if set(selected) != set(NAMES) and out.exists() and not args.replace:
+        text = merge(out.read_text(encoding="utf-8"), text, info, args.note)
+    out.write_text(text, encoding="utf-8")
     print(f"[bench] wrote {args.out}", file=sys.stderr)
     return 1 if failures else 0
 

@@ -3,11 +3,17 @@
 Only the plain-HTTP sites are crawled here (the JS-only site needs the browser, measured in
 `browser.py`); both sides fetch every page and file they find, ours also archives each one into the
 embedded store and catalog. Figure: responses per second, from reactor start to finish.
+
+A second figure leaves out the edge-case site. Its budget list answers every other request with
+429 and ``Retry-After: 1``: we wait the second it asks for, the bare spider retries at once, and on
+sites this small that one wait is most of our crawl's length. Without it, the ratio shows what our
+crawler itself costs (robots.txt, the per-host cap, archiving) against the bare spider.
 """
 
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -17,6 +23,7 @@ from typing import Any
 from bench.harness import Context, Row, Section, rounds
 
 ROOT = Path(__file__).resolve().parents[1]
+RETRY_AFTER_FAMILY = "edge_cases"
 
 
 def crawl(config: dict[str, Any]) -> dict[str, Any]:
@@ -33,21 +40,44 @@ def fresh_archive(ctx: Context) -> dict[str, str]:
 
 
 def run(ctx: Context, sim: Any) -> Section:
-    urls = [s.start_url for s in sim.sites if not s.needs_browser]
+    plain = [s for s in sim.sites if not s.needs_browser]
+    urls = [s.start_url for s in plain]
+    calm = [s.start_url for s in plain if s.family != RETRY_AFTER_FAMILY]
     seen: dict[str, dict[str, Any]] = {}
+    seconds: dict[str, list[float]] = {}
 
-    def side(mode: str) -> float:
-        result = crawl({"mode": mode, "start_urls": urls, **fresh_archive(ctx)})
-        seen[mode] = result
+    def side(mode: str, start_urls: list[str], key: str) -> float:
+        result = crawl({"mode": mode, "start_urls": start_urls, **fresh_archive(ctx)})
+        seen[key] = result
+        seconds.setdefault(key, []).append(result["seconds"])
         return result["responses"] / result["seconds"]
 
-    med = rounds(ctx, {"ours": lambda: side("ours"), "bare": lambda: side("bare")})
+    med = rounds(ctx, {"ours": lambda: side("ours", urls, "ours"), "bare": lambda: side("bare", urls, "bare"),
+                       "ours_calm": lambda: side("ours", calm, "ours_calm"),
+                       "bare_calm": lambda: side("bare", calm, "bare_calm")})
     ratio = med["ours"] / med["bare"]
-    section = Section("Crawl", f"{len(urls)} plain-HTTP simulator sites; ours fetched "
+    calm_ratio = med["ours_calm"] / med["bare_calm"]
+    section = Section("Crawl", f"{len(urls)} plain-HTTP simulator sites, all on one host; ours fetched "
                                f"{seen['ours']['responses']} responses ({seen['ours']['files']} files "
                                f"archived), the bare spider {seen['bare']['responses']}")
-    section.rows.append(Row("responses/s", med["ours"], med["bare"], "bare follow-all Scrapy spider",
-                            "pages/s", ratio, "≥ 0.7", ratio >= 0.7))
-    section.notes.append("ours obeys robots.txt and AutoThrottle (4 per host), and archives every response; "
-                         "the bare spider uses Scrapy's defaults (8 per host, no robots.txt)")
+    section.rows.append(Row("responses/s, all plain sites", med["ours"], med["bare"],
+                            "bare follow-all Scrapy spider", "pages/s", ratio, "≥ 0.7", ratio >= 0.7))
+    section.rows.append(Row(f"responses/s, without the Retry-After site ({len(calm)} sites)",
+                            med["ours_calm"], med["bare_calm"], "bare follow-all Scrapy spider", "pages/s",
+                            calm_ratio))
+    waits = seen["ours"].get("retry_after_waits", 0)
+    section.notes += [
+        "median seconds per crawl: ours " + ", bare ".join(
+            f"{statistics.median(seconds[k]):.2f} s" for k in ("ours", "bare"))
+        + "; without the Retry-After site: ours " + ", bare ".join(
+            f"{statistics.median(seconds[k]):.2f} s" for k in ("ours_calm", "bare_calm")),
+        "what differs — ours: robots.txt obeyed (one extra request before the first page), at most 4 "
+        "requests at a time per host with AutoThrottle aiming at 4 (the six sites share one host here, so "
+        "that cap covers all of them), 429/503 retried only after the server's Retry-After "
+        f"({waits} such waits in the last run, 1 s each on the edge-case site's budget list, on the crawl's "
+        "critical path), every response archived (object fsynced, capture row committed) before its "
+        "event; bare: Scrapy's defaults (8 per host, no robots.txt, 429 retried at once, nothing kept), "
+        "and it follows every link, decoys included",
+        "ratio = ours / bare in responses per second; reactor start to finish, interpreter start-up excluded",
+    ]
     return section

@@ -61,7 +61,8 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
     stats = crawler.stats.get_stats() if crawler.stats else {}
     return {"seconds": seconds, "responses": int(stats.get("downloader/response_count", 0)),
             "browser_requests": int(stats.get("playwright/request_count", 0)),
-            "files": int(stats.get("govbudget/files", 0)), "pages": int(stats.get("govbudget/pages", 0))}
+            "files": int(stats.get("govbudget/files", 0)), "pages": int(stats.get("govbudget/pages", 0)),
+            "retry_after_waits": int(stats.get("govbudget/retry_after_waits", 0))}
 
 
 if __name__ == "__main__":

@@ -82,12 +82,20 @@ def machine() -> dict[str, str]:
     }
 
 
-def tree_rss(proc: psutil.Process) -> int:
-    """Resident memory of a process and all its descendants (the crawler child, Chromium's tree)."""
-    total = 0
+def tree_memory(proc: psutil.Process) -> tuple[int, int]:
+    """(PSS, RSS) summed over a process and all its descendants.
+
+    RSS counts a page once per process that maps it, so Chromium's renderers, which share most of
+    their pages, are counted several times over. PSS (proportional set size, from
+    /proc/<pid>/smaps_rollup) splits each shared page between the processes sharing it: summed over
+    the tree it is the memory the tree really holds.
+    """
+    pss = rss = 0
     for p in [proc, *proc.children(recursive=True)]:
         try:
-            total += p.memory_info().rss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            info = p.memory_full_info()
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             continue
-    return total
+        rss += info.rss
+        pss += getattr(info, "pss", info.rss)  # PSS is Linux-only; elsewhere RSS is the best we have
+    return pss, rss
