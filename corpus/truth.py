@@ -25,7 +25,7 @@ from typing import Any
 
 from .layouts import CLASS_CODES, Layout, column_labels, layout_for, measure_of
 from .seeds import SEEDS
-from .seedtables import SeedDoc, SeedTable, norm
+from .seedtables import SeedTable, norm
 from .variants import Variant, load_document
 
 FINANCIAL_KINDS = (
@@ -212,31 +212,6 @@ def _locators(seed_id: str, variant: Variant | None, fmt: str | None) -> list[di
     return [None] * count
 
 
-def _prints_code(doc: SeedDoc, code: str) -> bool:
-    """True when a header-block line starts with the code (`207 邯郸市…`) or a table cell is the code."""
-    starts = re.compile(rf"^{re.escape(code)}(?!\d)")
-    for table in doc.tables:
-        for seg in table.segments:
-            if any(starts.match(line) for line in seg.header_block):
-                return True
-            if any(cell.strip() == code for row in seg.header_rows + seg.rows for cell in row):
-                return True
-    return False
-
-
-def _printed_unit_code(doc: SeedDoc, seed_code: str | None, variant_code: str | None) -> str | None:
-    """The unit code the rendered file prints.
-
-    A variant rewrites the code in header blocks only; seed 001 prints its code (481) in a `单位编码`
-    cell, which the variant keeps, so its variants still say 481 and the truth says what is printed.
-    """
-    if variant_code is None:
-        return seed_code
-    if _prints_code(doc, variant_code):
-        return variant_code
-    return seed_code if seed_code and _prints_code(doc, seed_code) else variant_code
-
-
 def truth_records(seed_id: str, *, variant: Variant | None = None, fmt: str | None = None) -> list[Record]:
     """document, table and line_item records for the seed (or variant), in document order.
 
@@ -246,7 +221,7 @@ def truth_records(seed_id: str, *, variant: Variant | None = None, fmt: str | No
     info = SEEDS[seed_id]
     doc = load_document(seed_id, variant)
     department = variant.department if variant else info.department
-    unit_code = _printed_unit_code(doc, info.unit_code, variant.unit_code if variant else None)
+    unit_code = variant.unit_code if variant else info.unit_code
     year = variant.fiscal_year if variant else info.fiscal_year
     title = info.title.replace(str(info.fiscal_year), str(year)).replace(info.department, department)
     records: list[Record] = [{

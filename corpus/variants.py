@@ -65,7 +65,20 @@ def load_document(seed_id: str, variant: Variant | None = None) -> SeedDoc:
             for rows in (seg.header_rows, seg.rows):
                 for row in rows:
                     row[:] = [_retext(c, info.department, variant.department, delta) for c in row]
+            _recode(seg.header_rows + seg.rows, info.unit_code, variant.unit_code)
     return doc
+
+
+def _recode(rows: list[list[str]], code: str | None, new: str | None) -> None:
+    """The variant's code in a `单位编码` column too (seed 001 lists `481` and `481001`), not only headers."""
+    if not code or not new:
+        return
+    col = None
+    for row in rows:
+        if col is None:
+            col = next((i for i, c in enumerate(row) if "".join(c.split()) in ("单位编码", "单位代码")), None)
+        elif col < len(row) and re.fullmatch(rf"{code}\d*", row[col].strip()):
+            row[col] = new + row[col].strip()[len(code):]
 
 
 def _rehead(line: str, info: object, variant: Variant, delta: int) -> str:
