@@ -128,6 +128,9 @@ class FileScore:
     metadata: dict[str, bool]
     missed: list[tuple] = field(default_factory=list)
     extra: list[tuple] = field(default_factory=list)
+    # indicator / fact keys missed and extra, per kind (`python -m govbudget.corpus.misses DIR`)
+    record_missed: dict[str, list[tuple]] = field(default_factory=dict)
+    record_extra: dict[str, list[tuple]] = field(default_factory=dict)
 
 
 def _of(records: Iterable[Record], kind: str) -> list[Record]:
@@ -141,17 +144,20 @@ def score_file(name: str, truth: list[Record], predicted: list[Record], *,
     pred_doc = next(iter(_of(predicted, "document")), {})
     items, missed, extra = compare(map(line_item_key, _of(truth, "line_item")),
                                    map(line_item_key, _of(predicted, "line_item")))
-    indicators = facts = None
-    if _of(truth, "indicator"):
-        indicators = compare(map(indicator_key, _of(truth, "indicator")),
-                             map(indicator_key, _of(predicted, "indicator")))[0]
-    if _of(truth, "fact"):
-        facts = compare(map(fact_key, _of(truth, "fact")), map(fact_key, _of(predicted, "fact")))[0]
+    tallies: dict[str, Tally] = {}
+    record_missed: dict[str, list[tuple]] = {}
+    record_extra: dict[str, list[tuple]] = {}
+    for kind, key in (("indicator", indicator_key), ("fact", fact_key)):
+        if _of(truth, kind):
+            tallies[kind], record_missed[kind], record_extra[kind] = compare(
+                map(key, _of(truth, kind)), map(key, _of(predicted, kind)))
+    indicators, facts = tallies.get("indicator"), tallies.get("fact")
     metadata = {f: _flat(truth_doc.get(f)) == _flat(pred_doc.get(f))
                 for f in METADATA_FIELDS if f in truth_doc}
     return FileScore(name=name, fmt=fmt or truth_doc.get("rendering") or truth_doc.get("format") or "unknown",
                      status=str(pred_doc.get("status", "missing")), line_items=items, indicators=indicators,
-                     facts=facts, metadata=metadata, missed=missed, extra=extra)
+                     facts=facts, metadata=metadata, missed=missed, extra=extra,
+                     record_missed=record_missed, record_extra=record_extra)
 
 
 @dataclass
