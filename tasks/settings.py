@@ -31,6 +31,8 @@ class Settings:
     visibility_timeout: int = 3600  # seconds before Redis redelivers an unacked task (issue #5)
     crawl_stall_timeout: int = 900  # seconds without crawl progress before the child is killed
     schedules_file: str = ""  # JSON per-province crawl seasons for beat (issue #5, tasks/schedules.py)
+    parse_memory_mb: int = 2048  # address-space cap of the child process each parse runs in (issue #7)
+    parse_cpu_seconds: int = 120  # CPU-time cap of that child; its wall clock is 3x this plus 30 s
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:

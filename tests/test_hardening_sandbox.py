@@ -1,0 +1,166 @@
+"""Parsing in a limited child process (issue #7): a pathological file fails alone.
+
+The misbehaving parsers below are real parsers plugged in through the registry *inside the child*
+(the child runs ``with_test_parsers``), so the limits are enforced by the kernel on a real process:
+an address-space cap that makes allocation fail, a CPU-time cap that sends SIGXCPU, a signal that
+kills the child, a converter that never returns. After each, the same worker parses a real file.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govbudget.corpus.render_xlsx import render_xlsx
+from govbudget.parsers import parse_bytes
+from govbudget.parsers.outcome import ParseOutcome, failed_outcome
+from govbudget.parsers.registry import register
+from govbudget.storage.fetch import Fetch
+from govbudget.storage.keys import content_key
+from govbudget.tasks import parse_sandbox, parse_task
+from govbudget.tasks.parse_sandbox import Limits, parse_sandboxed
+from govbudget.tasks.parse_task import parse_object
+from govbudget.tasks.runtime import Services, configure
+from govbudget.tasks.settings import Settings
+
+MEMORY_MB = 1024
+PID_FILE_ENV = "GOVBUDGET_TEST_CONVERTER_PID_FILE"
+
+
+class MisbehavingParser:
+    """Claims files that start with its magic word, then does what the word says."""
+
+    name = "misbehaving"
+    version = "test"
+    formats = frozenset({"unknown"})
+
+    def score(self, data: bytes, fmt: str) -> float:
+        return 100.0 if data.split(b"\n")[0] in (b"MEMORY-HOG", b"CPU-HOG", b"SUICIDE", b"HANG") else 0.0
+
+    def parse(self, data: bytes, *, fmt: str, sha256: str, filename: str | None) -> ParseOutcome:
+        word = data.split(b"\n")[0]
+        if word == b"MEMORY-HOG":
+            blocks = []
+            for _ in range(4 * MEMORY_MB // 64):  # four times the cap, 64 MiB at a time
+                blocks.append(bytearray(64 * 1024 * 1024))
+        elif word == b"CPU-HOG":
+            n = 0
+            while True:
+                n += 1
+        elif word == b"SUICIDE":
+            os.kill(os.getpid(), signal.SIGKILL)
+        elif word == b"HANG":  # a converter that never returns, like a stuck LibreOffice
+            proc = subprocess.Popen(["sleep", "300"])
+            Path(data.split(b"\n")[1].decode()).write_text(str(proc.pid))
+            proc.wait()
+        return failed_outcome(sha256=sha256, fmt=fmt, parser="misbehaving@test", errors=["survived"])
+
+
+def with_test_parsers(data: bytes, *, filename: str | None, sha256: str) -> ParseOutcome:
+    """What the child runs: the real ``parse_bytes`` with the misbehaving parser registered."""
+    register(MisbehavingParser())
+    return parse_bytes(data, filename=filename, sha256=sha256)
+
+
+@pytest.fixture
+def svc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Services:
+    monkeypatch.setattr(parse_task, "PARSE_TARGET", with_test_parsers)
+    return configure(Settings.from_env({}, data_dir=tmp_path / "data", parse_memory_mb=MEMORY_MB,
+                                       parse_cpu_seconds=1))
+
+
+def _archive(svc: Services, body: bytes, name: str) -> str:
+    return svc.archive.archive(Fetch(url=f"http://portal.example/{name}", body=body, kind="file")).sha256
+
+
+def _document(svc: Services, sha: str) -> dict[str, Any]:
+    [document] = list(svc.catalog.records(sha256=sha, type="document"))
+    return document
+
+
+def _next_parse_succeeds(svc: Services) -> None:
+    sha = _archive(svc, render_xlsx("002"), "budget.xlsx")
+    parse_object.delay(sha)
+    assert svc.catalog.parse_status(sha) == "ok"
+    assert any(r["type"] == "line_item" for r in svc.catalog.records(sha256=sha))
+
+
+def test_memory_hog_fails_with_the_memory_reason_and_the_worker_goes_on(svc: Services) -> None:
+    body = b"MEMORY-HOG\n"
+    sha = _archive(svc, body, "hog.bin")
+    parse_object.delay(sha)
+    assert svc.catalog.parse_status(sha) == "failed"
+    assert _document(svc, sha)["errors"] == [f"parser exceeded its {MEMORY_MB} MiB memory limit"]
+    assert svc.store.get(content_key(sha)) == body
+    _next_parse_succeeds(svc)
+
+
+def test_cpu_hog_fails_with_the_cpu_reason_and_the_worker_goes_on(svc: Services) -> None:
+    sha = _archive(svc, b"CPU-HOG\n", "spin.bin")
+    parse_object.delay(sha)
+    assert svc.catalog.parse_status(sha) == "failed"
+    assert _document(svc, sha)["errors"] == ["parser exceeded its CPU-time limit of 1 s"]
+    _next_parse_succeeds(svc)
+
+
+def test_a_killed_parser_is_a_failed_result_not_a_dead_worker(svc: Services) -> None:
+    sha = _archive(svc, b"SUICIDE\n", "boom.bin")
+    parse_object.delay(sha)
+    assert _document(svc, sha)["errors"] == ["parser process died with signal 9 (SIGKILL)"]
+    _next_parse_succeeds(svc)
+
+
+def test_wall_clock_limit_kills_the_parser_and_the_converter_it_started(tmp_path: Path) -> None:
+    pid_file = tmp_path / "converter.pid"
+    body = b"HANG\n" + str(pid_file).encode()
+    limits = Limits(memory_mb=MEMORY_MB, cpu_seconds=5, wall=3)
+    outcome = parse_sandboxed(body, filename=None, sha256="a" * 64, limits=limits, target=with_test_parsers)
+    assert outcome.status == "failed"
+    assert outcome.errors == ["parser exceeded its wall-clock limit of 3 s"]
+    converter = int(pid_file.read_text())
+    for _ in range(50):  # reaped by init once killed; poll briefly, no timing asserted
+        if not _alive(converter):
+            break
+        time.sleep(0.1)
+    assert not _alive(converter), "the converter started by the parser outlived the timeout"
+    good = parse_sandboxed(render_xlsx("002"), filename="b.xlsx", sha256="b" * 64, limits=limits)
+    assert good.status == "ok"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_child_really_runs_under_the_limits() -> None:
+    limits = Limits(memory_mb=MEMORY_MB, cpu_seconds=7)
+    outcome = parse_sandboxed(b"", filename=None, sha256="c" * 64, limits=limits, target=report_limits)
+    as_soft, cpu_soft, pid = outcome.errors
+    assert int(as_soft) == MEMORY_MB * 1024 * 1024
+    assert int(cpu_soft) >= 7
+    assert int(pid) != os.getpid()
+    assert parse_sandbox._worker is not None and parse_sandbox._worker.proc.pid == int(pid)
+
+
+def report_limits(data: bytes, *, filename: str | None, sha256: str) -> ParseOutcome:
+    """Target that reports the child's own limits and pid as its 'errors'."""
+    import resource
+
+    errors = [str(resource.getrlimit(resource.RLIMIT_AS)[0]), str(resource.getrlimit(resource.RLIMIT_CPU)[0]),
+              str(os.getpid())]
+    return failed_outcome(sha256=sha256, fmt="unknown", parser="probe", errors=errors)
+
+
+def test_limits_come_from_the_environment() -> None:
+    settings = Settings.from_env({"GOVBUDGET_PARSE_MEMORY_MB": "512", "GOVBUDGET_PARSE_CPU_SECONDS": "30"})
+    assert (settings.parse_memory_mb, settings.parse_cpu_seconds) == (512, 30)
+    assert (Settings().parse_memory_mb, Settings().parse_cpu_seconds) == (2048, 120)
