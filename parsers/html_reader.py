@@ -48,8 +48,11 @@ def read_html(data: bytes) -> ReadDocument:
     text = decode_html(data)
     if not text.strip():
         raise HtmlReadError("html is empty")
+    # libxml2's HTML mode never expands DTD entities; no_network also stops it fetching anything a
+    # DOCTYPE names (XXE), so a hostile page parses as text without reading files or URLs.
+    parser = lxml.html.HTMLParser(no_network=True, huge_tree=False)
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except Exception as exc:
         raise HtmlReadError(f"html cannot be parsed: {type(exc).__name__}: {exc}") from exc
     rows: list[Row] = []

@@ -86,6 +86,8 @@ def _xlsx_formats(data: bytes) -> tuple[dict[str, dict[tuple[int, int], str]], s
     import openpyxl
 
     out: dict[str, dict[tuple[int, int], str]] = {}
+    if not openpyxl.DEFUSEDXML:  # OPENPYXL_DEFUSEDXML=False would parse sheets with the bare stdlib
+        return out, None
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
