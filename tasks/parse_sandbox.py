@@ -1,11 +1,10 @@
 """Run one parse in a child process whose memory and CPU time the kernel caps (issue #7).
 
 A pathological file (pdfminer recursing without end, a table that asks for gigabytes) must fail
-alone, never take the worker with it. Parses run in a long-lived child forked from a ``forkserver``
-that has already imported the readers (``parse_preload``), so a new child costs a fork, not a second
-of imports. The child caps its address space (``RLIMIT_AS``) once and grants itself ``RLIMIT_CPU``
-seconds afresh before each file; it leads its own process group, so LibreOffice or antiword started
-by a parser die with it when the parent's wall-clock limit strikes. Whatever ends a parse early
+alone, never take the worker with it. Parses run in a long-lived child (``parse_child``) that caps
+its address space (``RLIMIT_AS``) once and grants itself ``RLIMIT_CPU`` seconds afresh before each
+file; it leads its own session and process group, so LibreOffice or antiword started by a parser
+die with it when the parent's wall-clock limit strikes. Whatever ends a parse early
 becomes a ``failed`` outcome with a reason a person can act on; the raw file stays archived, a new
 child takes over and the worker goes on.
 """
@@ -13,18 +12,18 @@ child takes over and the worker goes on.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
-import resource
 import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from govbudget.parsers import detect_format, parse_bytes
 from govbudget.parsers.outcome import ParseOutcome, failed_outcome
+from govbudget.tasks.parse_child import SANDBOX_PARSER
 
-SANDBOX_PARSER = "sandbox"
 Target = Callable[..., ParseOutcome]
 
 
@@ -42,44 +41,44 @@ class Limits:
         return self.wall if self.wall is not None else 3 * self.cpu_seconds + 30
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["govbudget.tasks.parse_preload"])
-    return ctx
-
-
 class _Worker:
-    """One long-lived limited child that parses files sent over a pipe, one at a time.
+    """One long-lived limited child (``python -m govbudget.tasks.parse_child``) parsing files in turn.
 
-    Not a ``ProcessPoolExecutor``: a pool hides which signal killed its worker (the reason we must
-    report) and cannot stop a running task on timeout without reaching into private attributes.
-    A child costs one start of the entry script (multiprocessing re-runs ``__main__`` in it), so it
-    is reused for ``MAX_TASKS`` parses and replaced only when it dies, runs out of time or memory.
+    A plain subprocess, not ``multiprocessing``: Celery's prefork pool processes are daemonic and
+    billiard's objects cannot be pickled into a multiprocessing child, and a ``ProcessPoolExecutor``
+    would hide which signal killed its worker (the reason we must report). The child pays its
+    imports once and is reused for ``MAX_TASKS`` parses, replaced when it dies, runs out of time or
+    memory. Messages are ``multiprocessing.connection`` frames over its stdin and stdout.
     """
 
     MAX_TASKS = 200
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self.conn, child_conn = _context().Pipe()
-        self.proc = _context().Process(target=_serve, args=(child_conn, limits), name="govbudget-parse",
-                                       daemon=True)
-        self.proc.start()
-        child_conn.close()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "govbudget.tasks.parse_child", str(limits.memory_mb)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True,
+        )
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.send_conn = Connection(os.dup(self.proc.stdin.fileno()), readable=False)
+        self.recv_conn = Connection(os.dup(self.proc.stdout.fileno()), writable=False)
+        self.proc.stdin.close()
+        self.proc.stdout.close()
         self.tasks = 0
 
     def run(self, target: Target, data: bytes, filename: str | None, sha256: str) -> ParseOutcome | str:
-        """The outcome, or the reason there is none (the worker is then finished)."""
+        """The outcome, or the reason there is none (the child is then stopped)."""
         self.tasks += 1
         try:
-            self.conn.send((target, data, filename, sha256))
-            if not self.conn.poll(self.limits.wall_seconds):
+            self.send_conn.send((target, data, filename, sha256, self.limits.cpu_seconds))
+            if not self.recv_conn.poll(self.limits.wall_seconds):
                 self.stop()
                 return f"parser exceeded its wall-clock limit of {self.limits.wall_seconds} s"
-            reply: tuple[ParseOutcome, bool] = self.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+            reply: tuple[ParseOutcome, bool] = self.recv_conn.recv()
+        except (EOFError, OSError):
             self.stop()
-            return _death_reason(self.proc.exitcode, self.limits)
+            return _death_reason(self.proc.returncode, self.limits)
         outcome, spent = reply
         if spent:  # the child hit its memory limit: its heap may be in any state, start afresh
             self.stop()
@@ -87,16 +86,15 @@ class _Worker:
 
     @property
     def usable(self) -> bool:
-        return self.proc.is_alive() and self.tasks < self.MAX_TASKS
+        return self.proc.poll() is None and self.tasks < self.MAX_TASKS
 
     def stop(self) -> None:
         """Kill the child's process group (the child and any converter it started) and reap it."""
-        self.conn.close()
-        _kill_group(self.proc.pid)
-        self.proc.join(5)
-        if self.proc.is_alive():  # the group kill raced the child's setpgid: kill it alone
-            self.proc.kill()
-            self.proc.join()
+        self.send_conn.close()
+        self.recv_conn.close()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
 
 
 _worker: _Worker | None = None
@@ -119,14 +117,6 @@ def parse_sandboxed(data: bytes, *, filename: str | None, sha256: str, limits: L
                           errors=[result])
 
 
-def _kill_group(pid: int | None) -> None:
-    if pid is None:
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        if os.getpgid(pid) == pid:
-            os.killpg(pid, signal.SIGKILL)
-
-
 def _death_reason(exitcode: int | None, limits: Limits) -> str:
     if exitcode is not None and exitcode < 0:
         sig = -exitcode
@@ -139,55 +129,3 @@ def _death_reason(exitcode: int | None, limits: Limits) -> str:
         hint = f" (it may have hit its {limits.memory_mb} MiB memory limit)" if sig == signal.SIGABRT else ""
         return f"parser process died with signal {sig} ({name}){hint}"
     return f"parser process exited with code {exitcode} before returning a result"
-
-
-def _serve(conn: Connection, limits: Limits) -> None:
-    """In the child: own process group, a memory cap, then parse what arrives until the pipe closes."""
-    os.setpgid(0, 0)
-    mem = limits.memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a killed parser leaves no core file behind
-    while True:
-        try:
-            target, data, filename, sha256 = conn.recv()
-        except EOFError:
-            return
-        _limit_cpu(limits.cpu_seconds)
-        outcome, spent = _parse_one(target, data, filename, sha256, limits)
-        try:
-            conn.send((outcome, spent))
-        except MemoryError:
-            reason = f"parser exceeded its {limits.memory_mb} MiB memory limit while returning its result"
-            conn.send((failed_outcome(sha256=sha256, fmt="unknown", parser=SANDBOX_PARSER, errors=[reason]),
-                       True))
-        del target, data, outcome
-
-
-def _limit_cpu(seconds: int) -> None:
-    """Allow ``seconds`` more CPU time from now; RLIMIT_CPU counts the process's whole life.
-
-    Only the soft limit moves (SIGXCPU, which names the cause); an unprivileged process could never
-    raise a lowered hard limit again for the next file.
-    """
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    used = int(usage.ru_utime + usage.ru_stime) + 1
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = used + seconds
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-
-
-def _parse_one(target: Target, data: bytes, filename: str | None, sha256: str,
-               limits: Limits) -> tuple[ParseOutcome, bool]:
-    """The outcome and whether the memory limit was hit (MemoryError, raised or caught as a failure)."""
-    reason = f"parser exceeded its {limits.memory_mb} MiB memory limit"
-    try:
-        outcome: ParseOutcome = target(data, filename=filename, sha256=sha256)
-    except MemoryError:
-        return failed_outcome(sha256=sha256, fmt="unknown", parser=SANDBOX_PARSER, errors=[reason]), True
-    if not any(e.startswith("MemoryError") for e in outcome.errors):
-        return outcome, False
-    outcome.errors = [reason if e.startswith("MemoryError") else e for e in outcome.errors]
-    outcome.document["errors"] = list(outcome.errors)
-    return outcome, True

@@ -1,0 +1,75 @@
+"""The limited child that ``parse_sandbox`` starts: ``python -m govbudget.tasks.parse_child MEMORY_MB``.
+
+It caps its own address space, then reads ``(target, data, filename, sha256, cpu_seconds)`` frames on
+stdin and answers ``(outcome, memory_spent)`` frames on stdout, granting itself ``cpu_seconds`` of
+CPU time afresh before each file. Its stdout is reserved for those frames: anything a parser or a
+library prints goes to stderr instead. It exits when stdin closes.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+from multiprocessing.connection import Connection
+
+from govbudget.parsers.outcome import ParseOutcome, failed_outcome
+
+SANDBOX_PARSER = "sandbox"
+
+
+def main(memory_mb: int) -> None:
+    """Serve parses until the parent closes the pipe."""
+    out = Connection(os.dup(1), readable=False)
+    os.dup2(2, 1)  # print() in a parser must not corrupt the frames
+    inp = Connection(os.dup(0), writable=False)
+    mem = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a killed parser leaves no core file behind
+    while True:
+        try:
+            target, data, filename, sha256, cpu_seconds = inp.recv()
+        except EOFError:
+            return
+        _limit_cpu(cpu_seconds)
+        outcome, spent = _parse_one(target, data, filename, sha256, memory_mb)
+        try:
+            out.send((outcome, spent))
+        except MemoryError:
+            reason = f"parser exceeded its {memory_mb} MiB memory limit while returning its result"
+            out.send((failed_outcome(sha256=sha256, fmt="unknown", parser=SANDBOX_PARSER, errors=[reason]),
+                      True))
+        del target, data, outcome
+
+
+def _limit_cpu(seconds: int) -> None:
+    """Allow ``seconds`` more CPU time from now; RLIMIT_CPU counts the process's whole life.
+
+    Only the soft limit moves (SIGXCPU at the limit, which names the cause): an unprivileged process
+    could never raise a lowered hard limit again for the next file.
+    """
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(usage.ru_utime + usage.ru_stime) + 1 + seconds
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _parse_one(target: object, data: bytes, filename: str | None, sha256: str,
+               memory_mb: int) -> tuple[ParseOutcome, bool]:
+    """The outcome and whether the memory limit was hit (MemoryError, raised or caught as a failure)."""
+    reason = f"parser exceeded its {memory_mb} MiB memory limit"
+    try:
+        outcome: ParseOutcome = target(data, filename=filename, sha256=sha256)  # type: ignore[operator]
+    except MemoryError:
+        return failed_outcome(sha256=sha256, fmt="unknown", parser=SANDBOX_PARSER, errors=[reason]), True
+    if not any(e.startswith("MemoryError") for e in outcome.errors):
+        return outcome, False
+    outcome.errors = [reason if e.startswith("MemoryError") else e for e in outcome.errors]
+    outcome.document["errors"] = list(outcome.errors)
+    return outcome, True
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
