@@ -7,7 +7,10 @@ each member as an object whose capture points at the archive (`<archive url>#<me
 Archives are untrusted: before anything is decompressed the member count, each member's declared
 size and compression ratio and the total are capped, and the bytes actually read are capped again
 (headers can lie). Archives nested in archives are expanded one level at most (a zip quine would
-otherwise recurse forever).
+otherwise recurse forever). Member names are untrusted too: they become capture URLs
+(`<archive url>#<name>`) and titles, never paths or store keys, and are still reduced to a clean
+relative name (no NUL or control characters, no drive, no leading `/`, no `.`/`..` segments, capped
+length) so nothing downstream can mistake one for a path outside a folder.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import io
+import re
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +33,7 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for members over RATIO_FLOOR bytes
 RATIO_FLOOR = 1024 * 1024
 MAX_DEPTH = 2
+MAX_NAME_CHARS = 255
 _DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("archive_depth", default=0)
 
 
@@ -124,10 +130,10 @@ def _zip_entries(data: bytes) -> Iterator[Entry]:
     for info in infos:
         if info.is_dir():
             continue
+        name = safe_member_name(_name(info.filename, info.flag_bits))
         if info.flag_bits & 0x1:
-            raise ArchiveError(f"zip member {_name(info.filename, info.flag_bits)!r} is encrypted")
-        yield Entry(_name(info.filename, info.flag_bits), info.file_size, info.compress_size,
-                    lambda n, i=info: _read_zip(zf, i, n))
+            raise ArchiveError(f"zip member {name!r} is encrypted")
+        yield Entry(name, info.file_size, info.compress_size, lambda n, i=info: _read_zip(zf, i, n))
 
 
 def _read_zip(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
@@ -148,6 +154,15 @@ def _name(raw: str, flags: int) -> str:
         return raw
 
 
+def safe_member_name(raw: str) -> str:
+    """A member name as a clean relative path: `../../etc/passwd` → `etc/passwd`, `C:\\a\\b` → `a/b`."""
+    text = "".join(ch for ch in raw if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
+    text = re.sub(r"^[A-Za-z]:", "", text.replace("\\", "/"))
+    parts = [p.strip() for p in text.split("/")]
+    name = "/".join(p for p in parts if p and p.strip(".")) or "unnamed"
+    return name[-MAX_NAME_CHARS:]
+
+
 def _rar_entries(data: bytes) -> Iterator[Entry]:
     import rarfile
 
@@ -161,7 +176,7 @@ def _rar_entries(data: bytes) -> Iterator[Entry]:
     for info in infos:
         if info.is_dir():
             continue
-        yield Entry(info.filename, int(info.file_size or 0), int(info.compress_size or 0),
+        yield Entry(safe_member_name(info.filename), int(info.file_size or 0), int(info.compress_size or 0),
                     lambda n, i=info: _read_rar(rf, i, n))
 
 
