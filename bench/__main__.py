@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import http.server
 import logging
 import shutil
 import sys
@@ -32,6 +33,10 @@ def runners(ctx: Context) -> dict[str, Callable[[], Section]]:
 
     def sim() -> object:
         if "sim" not in shared:
+            # The simulator is the stdlib's ThreadingHTTPServer, whose listen backlog is 5: a client
+            # opening 8 connections at once (the bare spider) overflows it, the kernel drops a SYN and
+            # that request stalls for the 1 s SYN retry. A real portal's backlog is far larger.
+            http.server.ThreadingHTTPServer.request_queue_size = 128
             shared["sim"] = PortalSimulator().start()
         return shared["sim"]
 

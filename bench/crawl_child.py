@@ -52,6 +52,7 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
         settings = crawl_settings(storage_url=config["storage_url"], database_url=config["database_url"],
                                   allow_loopback=True)
         settings["LOG_LEVEL"] = "WARNING"
+        settings.update(config.get("overrides") or {})
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(DisclosureSpider)
         process.crawl(crawler, start_urls=config["start_urls"], render_hosts=config.get("render_hosts", []))
