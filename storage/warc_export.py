@@ -53,7 +53,7 @@ class WarcExportReport:
 
 def warc_payload_digest(data: bytes) -> str:
     """The WARC payload digest warcio writes: `sha1:` + base32 of the SHA-1."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+    return "sha1:" + base64.b32encode(hashlib.sha1(data, usedforsecurity=False).digest()).decode("ascii")
 
 
 def select_captures(
