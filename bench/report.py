@@ -84,7 +84,9 @@ def merge(existing: str, fresh: str, info: dict[str, str], note: str = "") -> st
              + (f"; {note}" if note else "") + "); the other sections are from the run dated above")
     lines = [*old_header, stamp, ""]
     for _, body in kept:
-        lines += body
+        while body and not body[-1].strip():
+            body = body[:-1]
+        lines += [*body, ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

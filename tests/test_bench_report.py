@@ -23,6 +23,7 @@ def test_merge_replaces_measured_sections_in_place_and_keeps_the_others() -> Non
     fresh = _report([_section("Crawl", 2.5), _section("End to end", 4.0), _section("Brand new", 3.0)], INFO)
     merged = merge(old, fresh, INFO, "busy machine")
     titles = [ln[3:] for ln in merged.splitlines() if ln.startswith("## ")]
+    assert all(f"\n\n## {t}\n" in merged for t in titles)  # every section set off by a blank line
     assert titles == ["Crawl", "PDF tables", "End to end", "Brand new"]  # the failure section is gone
     assert "| speed (x/s) | 2.50 |" in merged and "| speed (x/s) | 1.50 |" not in merged
     assert "| speed (x/s) | 7.00 |" in merged  # PDF tables kept from the old run
