@@ -12,6 +12,7 @@ machine); `derandomize` keeps a CI run reproducible while still covering differe
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from functools import cache
@@ -26,6 +27,7 @@ from govbudget.corpus.render_xlsx import render_xlsx
 from govbudget.parsers import ParseOutcome, detect_format, parse_bytes
 from govbudget.parsers.detect import FORMATS
 from govbudget.parsers.outcome import STATUSES
+from govbudget.tasks.parse_sandbox import Limits, parse_sandboxed
 
 HTML_SEED = Path(__file__).parent / "data" / "realhtml" / "mof_sjyjsgkzl.html"
 FUZZ = settings(max_examples=300, deadline=None, derandomize=True, database=None,
@@ -150,3 +152,20 @@ def test_xlsx_member_corruption(member: int, cut: float, junk: bytes, name: str 
 def test_magic_prefixed_garbage(data: bytes, prefix: bytes, name: str | None) -> None:
     """Right magic, wrong body: every sniffing branch gets garbage behind it."""
     check(prefix + data, name)
+
+
+SANDBOX_LIMITS = Limits(memory_mb=2048, cpu_seconds=60)
+
+
+@settings(FUZZ, max_examples=25)
+@given(seed=SEED_NAMES, flips=st.lists(st.tuples(st.integers(0, 2**31), st.integers(0, 7)),
+                                       min_size=1, max_size=64), cut=st.floats(0.3, 1.0), name=NAMES)
+def test_sandboxed_worker_path_records_every_mutation(seed: str, flips: list[tuple[int, int]], cut: float,
+                                                       name: str | None) -> None:
+    """The path a worker really takes (the limited child): a recorded result every time, never a crash."""
+    data = flip_bits(seeds()[seed], flips)
+    data = data[: max(1, int(len(data) * cut))]
+    sha = hashlib.sha256(data).hexdigest()
+    outcome = parse_sandboxed(data, filename=name, sha256=sha, limits=SANDBOX_LIMITS)
+    assert_recorded(outcome)
+    assert outcome.parser != "sandbox", f"the child died on a mutated {seed}: {outcome.errors}"
