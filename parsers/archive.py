@@ -157,10 +157,9 @@ def _name(raw: str, flags: int) -> str:
 def safe_member_name(raw: str) -> str:
     """A member name as a clean relative path: `../../etc/passwd` → `etc/passwd`, `C:\\a\\b` → `a/b`."""
     text = "".join(ch for ch in raw if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
-    text = re.sub(r"^[A-Za-z]:", "", text.replace("\\", "/"))
+    text = re.sub(r"^[A-Za-z]:", "", text.replace("\\", "/"))[-MAX_NAME_CHARS:]  # the end names the file
     parts = [p.strip() for p in text.split("/")]
-    name = "/".join(p for p in parts if p and p.strip(".")) or "unnamed"
-    return name[-MAX_NAME_CHARS:]
+    return "/".join(p for p in parts if p and p.strip(".")) or "unnamed"
 
 
 def _rar_entries(data: bytes) -> Iterator[Entry]:

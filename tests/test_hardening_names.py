@@ -13,6 +13,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govbudget.crawler.filenames import MAX_NAME_CHARS, content_disposition_name
 from govbudget.parsers.archive import safe_member_name
@@ -103,3 +105,21 @@ def test_hostile_names_end_as_content_keys_inside_the_store(svc: Services, tmp_p
     fragments = sorted(c.url.split("#", 1)[1] for s in member_shas for c in svc.catalog.captures(s))
     assert fragments == sorted(safe_member_name(n) for n in names)
     assert all(".." not in f and "\\" not in f and not f.startswith("/") for f in fragments)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(raw=st.binary(max_size=600))
+def test_any_header_gives_a_bare_name_or_none(raw: bytes) -> None:
+    for header in (b'attachment; filename="' + raw + b'"', b"attachment; filename*=UTF-8''" + raw):
+        name = content_disposition_name(header)
+        assert name is None or (name and len(name) <= MAX_NAME_CHARS and not ({"/", "\\", "\x00"} & set(name))
+                                and name.strip(".") == name)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(raw=st.text(alphabet=st.sampled_from("ab./\\\\:\x00 预"), max_size=600))
+def test_any_member_name_is_a_clean_relative_path(raw: str) -> None:
+    name = safe_member_name(raw)
+    assert name and not name.startswith("/") and "\\" not in name and "\x00" not in name
+    assert all(part and part.strip(".") for part in name.split("/"))
+    assert len(name) <= 255
