@@ -23,6 +23,7 @@ def main(memory_mb: int) -> None:
     out = Connection(os.dup(1), readable=False)
     os.dup2(2, 1)  # print() in a parser must not corrupt the frames
     inp = Connection(os.dup(0), writable=False)
+    _warm_up()
     mem = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a killed parser leaves no core file behind
@@ -40,6 +41,20 @@ def main(memory_mb: int) -> None:
             out.send((failed_outcome(sha256=sha256, fmt="unknown", parser=SANDBOX_PARSER, errors=[reason]),
                       True))
         del target, data, outcome
+
+
+def _warm_up() -> None:
+    """Import the readers the parsers load lazily, once, before any file's CPU-time window opens."""
+    import docx  # noqa: F401
+    import lxml.html  # noqa: F401
+    import openpyxl  # noqa: F401
+    import pdfplumber  # noqa: F401
+
+    import govbudget.parsers
+    import govbudget.parsers.docx_reader
+    import govbudget.parsers.html_reader
+    import govbudget.parsers.pdf_reader
+    import govbudget.parsers.sheet_reader  # noqa: F401
 
 
 def _limit_cpu(seconds: int) -> None:

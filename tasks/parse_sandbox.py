@@ -66,6 +66,7 @@ class _Worker:
         self.proc.stdin.close()
         self.proc.stdout.close()
         self.tasks = 0
+        self.owner = os.getpid()  # a forked copy of this object (prefork pools) must not use its pipes
 
     def run(self, target: Target, data: bytes, filename: str | None, sha256: str) -> ParseOutcome | str:
         """The outcome, or the reason there is none (the child is then stopped)."""
@@ -104,6 +105,8 @@ def parse_sandboxed(data: bytes, *, filename: str | None, sha256: str, limits: L
                     target: Target = parse_bytes) -> ParseOutcome:
     """``target(data, filename=..., sha256=...)`` in a limited child; never raises for the child's fate."""
     global _worker
+    if _worker is not None and _worker.owner != os.getpid():
+        _worker = None  # inherited across a fork: the parent process owns that child
     if _worker is not None and (not _worker.usable or _worker.limits != limits):
         _worker.stop()
         _worker = None
