@@ -12,13 +12,16 @@ child takes over and the worker goes on.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import pickle
 import signal
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import Any
 
 from govbudget.parsers import detect_format, parse_bytes
 from govbudget.parsers.outcome import ParseOutcome, failed_outcome
@@ -76,10 +79,15 @@ class _Worker:
             if not self.recv_conn.poll(self.limits.wall_seconds):
                 self.stop()
                 return f"parser exceeded its wall-clock limit of {self.limits.wall_seconds} s"
-            reply: tuple[ParseOutcome, bool] = self.recv_conn.recv()
+            raw = self.recv_conn.recv_bytes()
         except (EOFError, OSError):
             self.stop()
             return _death_reason(self.proc.returncode, self.limits)
+        try:
+            reply: tuple[ParseOutcome, bool] = _ReplyUnpickler(io.BytesIO(raw)).load()
+        except (pickle.UnpicklingError, ValueError, EOFError, TypeError) as exc:
+            self.stop()
+            return f"parser process sent an unreadable result: {exc}"
         outcome, spent = reply
         if spent:  # the child hit its memory limit: its heap may be in any state, start afresh
             self.stop()
@@ -96,6 +104,24 @@ class _Worker:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+
+
+class _ReplyUnpickler(pickle.Unpickler):
+    """Unpickles only what an outcome is made of.
+
+    The child is the untrusted side: a parser exploited by a hostile file must not get to run code
+    in the worker by answering with a crafted pickle.
+    """
+
+    ALLOWED = frozenset({
+        ("govbudget.parsers.outcome", "ParseOutcome"), ("govbudget.parsers.outcome", "Member"),
+        ("decimal", "Decimal"), ("datetime", "date"), ("datetime", "datetime"),
+    })
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"refused {module}.{name}")
+        return super().find_class(module, name)
 
 
 _worker: _Worker | None = None

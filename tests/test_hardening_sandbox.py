@@ -164,3 +164,20 @@ def test_limits_come_from_the_environment() -> None:
     settings = Settings.from_env({"GOVBUDGET_PARSE_MEMORY_MB": "512", "GOVBUDGET_PARSE_CPU_SECONDS": "30"})
     assert (settings.parse_memory_mb, settings.parse_cpu_seconds) == (512, 30)
     assert (Settings().parse_memory_mb, Settings().parse_cpu_seconds) == (2048, 120)
+
+
+def test_a_reply_with_anything_but_outcome_types_is_refused() -> None:
+    """The parent unpickles only outcome types: a compromised child cannot smuggle in other objects."""
+    limits = Limits(memory_mb=MEMORY_MB, cpu_seconds=30)
+    outcome = parse_sandboxed(b"x", filename=None, sha256="d" * 64, limits=limits, target=smuggle)
+    assert outcome.status == "failed"
+    assert outcome.errors == ["parser process sent an unreadable result: refused pathlib.PosixPath"]
+    good = parse_sandboxed(render_xlsx("002"), filename="b.xlsx", sha256="e" * 64, limits=limits)
+    assert good.status == "ok"
+
+
+def smuggle(data: bytes, *, filename: str | None, sha256: str) -> ParseOutcome:
+    """Target whose outcome carries an object outside the outcome types."""
+    outcome = failed_outcome(sha256=sha256, fmt="unknown", parser="smuggler", errors=["x"])
+    outcome.document["title"] = Path("/etc/passwd")
+    return outcome
