@@ -83,20 +83,21 @@ ensure_postgres() {
   fi
 }
 
-# Issue #4's targets, scored on a corpus rendered from the seeds (every format, two variants per seed).
-# Printed on every run; they fail the run only with GOVBUDGET_EVAL_ENFORCE=1, to be made the default
-# once the parsers reach them.
+# Issue #4's targets, scored on a corpus rendered from the seeds (every format, two variants per seed):
+# line-item F1, per-format F1, indicator recall and fact recall. Below any of them the run fails;
+# GOVBUDGET_EVAL_ENFORCE=0 only prints the scores (for a machine without LibreOffice's fonts, say).
 run_parse_eval() {
   local dir status=0
   dir=$(mktemp -d)
   log "parser evaluation: rendering the corpus into $dir"
   "$VENV/bin/govbudget" corpus write "$dir" --variants 2 \
     && "$VENV/bin/govbudget" eval-parse "$dir" --jobs 2 \
-         --min-f1 0.99 --min-format-f1 0.97 --min-indicator-recall 0.98 || status=$?
+         --min-f1 0.99 --min-format-f1 0.97 --min-indicator-recall 0.98 --min-fact-recall 0.95 || status=$?
   rm -rf "$dir"
-  if [ "$status" != 0 ] && [ "${GOVBUDGET_EVAL_ENFORCE:-0}" = 1 ]; then return 1; fi
-  [ "$status" = 0 ] || log "parser evaluation below the issue-4 thresholds (not enforced yet)"
-  return 0
+  [ "$status" = 0 ] && return 0
+  log "parser evaluation below the issue-4 thresholds"
+  [ "${GOVBUDGET_EVAL_ENFORCE:-1}" = 0 ] && return 0
+  return 1
 }
 
 # Issue #7: bandit over the source (high severity fails the run) and pip-audit over the installed
