@@ -37,7 +37,7 @@ def crawl_settings(
         # "remote control" server both stay off
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
-        "DNS_RESOLVER": "govbudget.crawler.safe_resolver.PublicOnlyResolver",  # no DNS rebinding
+        "TWISTED_DNS_RESOLVER": "govbudget.crawler.safe_resolver.PublicOnlyResolver",  # no DNS rebinding
         "COOKIES_ENABLED": True,
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": 0.0,

@@ -47,7 +47,7 @@ class One(scrapy.Spider):
         seen["message"] = str(failure.value)
 
 process = CrawlerProcess({
-    "DNS_RESOLVER": "govbudget.crawler.safe_resolver.PublicOnlyResolver",
+    "TWISTED_DNS_RESOLVER": "govbudget.crawler.safe_resolver.PublicOnlyResolver",
     "DOWNLOADER_MIDDLEWARES": {"govbudget.crawler.middlewares.UrlSafetyMiddleware": 40},
     "GOVBUDGET_ALLOW_LOOPBACK": allow_loopback, "GOVBUDGET_EMIT_EVENTS": False,
     "RETRY_ENABLED": False, "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False,
