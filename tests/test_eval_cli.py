@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,13 +10,7 @@ import pytest
 from govbudget.corpus.build import write_corpus
 from govbudget.corpus.evaluate import evaluate
 from govbudget.corpus.scoring import summarise
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("GOVBUDGET_") or k == "GOVBUDGET_CORPUS_CACHE"}
-    return subprocess.run([sys.executable, "-m", "govbudget.tasks.cli", *args], capture_output=True,
-                          text=True, env=env, timeout=600)
+from tests.cli_process import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +23,13 @@ def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("command", [("eval-parse",), ("corpus", "write")])
 def test_help_has_an_example(command: tuple[str, ...]) -> None:
-    result = _run(*command, "--help")
+    result = run_cli(*command, "--help")
     assert result.returncode == 0, result.stderr
     assert "Example" in result.stdout
 
 
 def test_json_report_matches_the_scorer(small_corpus: Path) -> None:
-    result = _run("eval-parse", str(small_corpus), "--json")
+    result = run_cli("eval-parse", str(small_corpus), "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     overall, by_format = summarise(evaluate(small_corpus).scores)
@@ -53,33 +44,33 @@ def test_json_report_matches_the_scorer(small_corpus: Path) -> None:
 
 
 def test_table_report_and_threshold_exit_code(small_corpus: Path) -> None:
-    result = _run("eval-parse", str(small_corpus), "--min-f1", "1.01")  # an F1 no parser can reach
+    result = run_cli("eval-parse", str(small_corpus), "--min-f1", "1.01")  # an F1 no parser can reach
     assert result.returncode == 1
     assert "overall" in result.stdout and "xlsx" in result.stdout and "F1" in result.stdout
     assert "below threshold" in result.stderr and "line-item F1" in result.stderr
-    assert _run("eval-parse", str(small_corpus), "--min-f1", "0").returncode == 0
+    assert run_cli("eval-parse", str(small_corpus), "--min-f1", "0").returncode == 0
 
 
 def test_files_without_truth_are_listed_and_broken_truth_is_an_error(tmp_path: Path) -> None:
     write_corpus(tmp_path, 0, renderings=["html"], seeds=["001"])
     (tmp_path / "stray.html").write_bytes(b"<html><body>no truth for me</body></html>")
-    report = json.loads(_run("eval-parse", str(tmp_path), "--json").stdout)
+    report = json.loads(run_cli("eval-parse", str(tmp_path), "--json").stdout)
     assert report["unscored"] == ["stray.html"] and len(report["files"]) == 1
     (tmp_path / "stray.html.truth.jsonl").write_text('{"type": "document"}\nnot json\n', encoding="utf-8")
-    broken = _run("eval-parse", str(tmp_path))
+    broken = run_cli("eval-parse", str(tmp_path))
     assert broken.returncode == 2 and "stray.html.truth.jsonl line 2" in broken.stderr
 
 
 def test_empty_directory_is_an_error(tmp_path: Path) -> None:
-    result = _run("eval-parse", str(tmp_path))
+    result = run_cli("eval-parse", str(tmp_path))
     assert result.returncode == 2 and "nothing to score" in result.stderr
 
 
 def test_corpus_write_command(tmp_path: Path) -> None:
-    result = _run("corpus", "write", str(tmp_path), "--variants", "1", "-r", "html", "--seed", "004")
+    result = run_cli("corpus", "write", str(tmp_path), "--variants", "1", "-r", "html", "--seed", "004")
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "manifest.jsonl", "s004-v0-html.html", "s004-v0-html.html.truth.jsonl", "s004-v1-html.html",
         "s004-v1-html.html.truth.jsonl"]
-    bad = _run("corpus", "write", str(tmp_path), "-r", "pptx")
+    bad = run_cli("corpus", "write", str(tmp_path), "-r", "pptx")
     assert bad.returncode == 2 and "unknown rendering" in bad.stderr

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from govbudget.corpus.build import write_corpus
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("GOVBUDGET_") or k == "GOVBUDGET_CORPUS_CACHE"}
-    return subprocess.run([sys.executable, "-m", "govbudget.tasks.cli", *args], capture_output=True,
-                          text=True, env=env, timeout=600)
+from tests.cli_process import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +20,7 @@ def narrative_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_fact_recall_is_reported_and_met(narrative_corpus: Path) -> None:
-    result = _run("eval-parse", str(narrative_corpus), "--json", "--min-fact-recall", "0.95")
+    result = run_cli("eval-parse", str(narrative_corpus), "--json", "--min-fact-recall", "0.95")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["overall"]["fact_recall"] == 1.0
@@ -37,13 +28,13 @@ def test_fact_recall_is_reported_and_met(narrative_corpus: Path) -> None:
 
 
 def test_fact_recall_below_threshold_exits_1(narrative_corpus: Path) -> None:
-    result = _run("eval-parse", str(narrative_corpus), "--min-fact-recall", "1.01")  # unreachable
+    result = run_cli("eval-parse", str(narrative_corpus), "--min-fact-recall", "1.01")  # unreachable
     assert result.returncode == 1
     assert "below threshold" in result.stderr and "fact recall 1.0000 < 1.01" in result.stderr
 
 
 def test_fact_gate_ignored_without_narrative(tmp_path: Path) -> None:
     write_corpus(tmp_path, 0, renderings=["xlsx"], seeds=["002"])  # spreadsheets carry no facts: n/a
-    result = _run("eval-parse", str(tmp_path), "--json", "--min-fact-recall", "0.95")
+    result = run_cli("eval-parse", str(tmp_path), "--json", "--min-fact-recall", "0.95")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["overall"]["fact_recall"] is None
