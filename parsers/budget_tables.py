@@ -47,6 +47,7 @@ class BudgetTablesParser:
         add_mapped_codes(body)
         performance_tables = enrich(doc.rows, body, meta=meta, doc=sha256)  # indicators, facts, checks
         settle_scope(meta, tables)
+        _inherit_document_meta(body, meta)
         if not tables and not performance_tables and not any(r["type"] == "fact" for r in body):
             errors.append("no standard budget table was recognised" if doc.rows else "no text could be read")
             status = "failed"
@@ -56,6 +57,21 @@ class BudgetTablesParser:
                                    meta=meta)
         return ParseOutcome(status=status, parser=label, errors=errors, document=document,
                             records=[document, *body])
+
+
+def _inherit_document_meta(body: list[dict[str, Any]], meta: dict[str, Any]) -> None:
+    """A table that prints no year or department belongs to its document's (found after `interpret`).
+
+    The narrative and the file's title property are read after the tables, so a table interpreted
+    early can miss what the document record ends up with; a researcher joining tables by year
+    should not find a null where the document states it.
+    """
+    for record in body:
+        if record["type"] != "table":
+            continue
+        for key in ("fiscal_year", "department"):
+            if record.get(key) is None and meta.get(key) is not None:
+                record[key] = meta[key]
 
 
 def _read(data: bytes, fmt: str) -> ReadDocument:

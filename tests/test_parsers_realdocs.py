@@ -159,6 +159,15 @@ def test_narrative_file_gives_facts_and_no_tables() -> None:
     assert facts["total_expenditure"] == "20849.45" and facts["basic_expenditure"] == "9964.07"
 
 
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_tables_carry_their_documents_year(name: str) -> None:
+    """Jiangsu tables print no year in their header: they take the one their document states."""
+    outcome = parsed(name)
+    year = outcome.document["fiscal_year"]
+    assert year is not None
+    assert {t["fiscal_year"] for t in outcome.records if t["type"] == "table"} == {year}
+
+
 def test_units_are_per_table() -> None:
     records = parsed("sh_pt_2026_sfj_dept_budget.pdf").records
     tables = {r["table_kind"]: r for r in records if r["type"] == "table"}
