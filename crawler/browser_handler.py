@@ -10,15 +10,15 @@ a plain one; when it passes, the page is closed (its slot freed) and the request
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
+from govbudget.crawler.render_policy import close_page
+
 _PAGE = "_govbudget_browser_page"
-_CLOSE_TIMEOUT_S = 10.0
 
 
 class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
@@ -39,8 +39,8 @@ class BoundedPlaywrightHandler(ScrapyPlaywrightDownloadHandler):
             stats.inc_value("govbudget/browser_timeouts")  # type: ignore[union-attr]
             page = request.meta.get(_PAGE)
             if page is not None and not page.is_closed():
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(page.close(), _CLOSE_TIMEOUT_S)
+                await close_page(page)
+                if page.is_closed():
                     stats.inc_value("govbudget/browser_timeout_pages_closed")  # type: ignore[union-attr]
             raise TimeoutError(f"browser request took longer than {deadline:.0f}s: {request.url}") from exc
         finally:

@@ -7,6 +7,8 @@ worth following (a list built by JavaScript). Files are always downloaded over p
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 from typing import Any
 
@@ -55,8 +57,6 @@ async def cookies_after_challenge(page: Any, timeout: float = 15.0) -> list[dict
     hands them to plain requests itself. Every browser call has its own deadline: a hung renderer
     must not hang the crawl.
     """
-    import asyncio
-
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:
@@ -72,9 +72,6 @@ async def cookies_after_challenge(page: Any, timeout: float = 15.0) -> list[dict
 
 async def close_page(page: Any, timeout: float = 10.0) -> None:
     """Close a browser page, giving up after ``timeout`` seconds rather than hanging the crawl."""
-    import asyncio
-    import contextlib
-
     with contextlib.suppress(Exception):
         await asyncio.wait_for(page.close(), timeout)
 
