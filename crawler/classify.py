@@ -77,9 +77,25 @@ def department_of(text: str) -> str | None:
     return None
 
 
+def without_department(text: str) -> str:
+    """The text, spaces removed, with the disclosing body's name taken out.
+
+    Decoy words are checked on what is left: 退役军人事务局 holds 人事 and 新闻出版局 holds 新闻, and
+    every county has such a bureau whose budgets must not pass for 人事任免 or news.
+    """
+    compact = re.sub(r"\s+", "", text or "")
+    department = department_of(compact)
+    return compact.replace(department, "", 1) if department else compact
+
+
+def names_decoy(text: str) -> bool:
+    """The text says it is something other than a disclosure (解读, 预算执行, 招标, 人事任免, ...)."""
+    return bool(_NOT_DISCLOSURE.search(without_department(text)))
+
+
 def kind_of(text: str) -> str:
     """``budget``, ``final``, ``three_public``, ``performance`` or ``other`` for a text."""
-    if _NOT_DISCLOSURE.search(text):
+    if names_decoy(text):
         return "other"
     if _PERFORMANCE.search(text):
         return "performance"
@@ -98,7 +114,7 @@ def classify_link(link_text: str, url: str, context_title: str = "") -> Classifi
     name = file_name_from_url(url)
     own = _normalise(f"{link_text} {name}")
     kind = kind_of(own)
-    if kind == "other" and not _NOT_DISCLOSURE.search(own):
+    if kind == "other" and not names_decoy(own):
         kind = kind_of(_normalise(context_title))
     combined = _normalise(f"{link_text} {name} {context_title}")
     year = fiscal_year_of(own) or fiscal_year_of(context_title)

@@ -12,7 +12,13 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from govbudget.crawler.classify import classify_link, file_name_from_url, fiscal_year_of, kind_of
+from govbudget.crawler.classify import (
+    classify_link,
+    file_name_from_url,
+    fiscal_year_of,
+    kind_of,
+    without_department,
+)
 
 FILE_EXTENSIONS = frozenset(
     {".pdf", ".xls", ".xlsx", ".doc", ".docx", ".wps", ".et", ".zip", ".rar", ".7z", ".ofd", ".csv"}
@@ -66,7 +72,7 @@ def decide(
         return LinkDecision("file", c.doc_kind)
     if not text:
         return LinkDecision("skip", "no link text")
-    if _DECOY.search(text):
+    if _DECOY.search(without_department(text)):
         return LinkDecision("skip", "decoy column or article")
     if _too_old(text, min_year):
         return LinkDecision("skip", f"year before {min_year}")

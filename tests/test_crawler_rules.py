@@ -76,6 +76,10 @@ def test_create_page_html_first_page() -> None:
         ("2022年上半年预算执行情况", "other"),
         ("办公设备采购项目招标公告", "other"),
         ("人事任免通知", "other"),
+        # Decoy words inside a department's name do not make its budget a decoy.
+        ("临城县退役军人事务局2023年部门预算公开", "budget"),
+        ("2022年某市新闻出版局部门决算", "final"),
+        ("临城县退役军人事务局关于2023年上半年预算执行情况的说明", "other"),
     ],
 )
 def test_kind_of(text: str, kind: str) -> None:
@@ -102,6 +106,9 @@ def test_department_after_year() -> None:
         ("财政预决算", "http://x.cn/xxgk/czyjs/index.html", "page"),
         ("邯郸市医疗保障局2022年部门预算公开", "http://x.cn/a/t1.html", "page"),
         ("政策解读", "http://x.cn/zcjd/", "skip"),
+        ("人事信息", "http://x.cn/rsxx/", "skip"),
+        ("临城县退役军人事务局2024年部门预算公开", "http://x.cn/a/t2.html", "page"),
+        ("临城县退役军人事务局2024年部门预算.pdf", "http://x.cn/a/W0202402.pdf", "file"),
         ("2015年部门预算公开", "http://x.cn/a/t0.html", "skip"),
         ("联系我们", "http://x.cn/lxwm/", "skip"),
         ("邯郸市医疗保障局2022年部门预算.pdf", "http://x.cn/a/W0202203.pdf", "file"),
