@@ -26,6 +26,7 @@ from govbudget.storage.migrate import upgrade
 from govbudget.storage.rows import CaptureRow, Row
 
 PARSE_STATUSES = ("ok", "partial", "failed")
+_OBJECT_INSERTS: dict[str, Any] = {}  # dialect name → the prebuilt objects upsert
 
 objects_t = StoredObject.__table__
 captures_t = Capture.__table__
@@ -101,17 +102,25 @@ class Catalog:
     def ensure_object(self, sha256: str, size: int, storage_key: str, content_type: str | None) -> bool:
         """Record an archived object; True when this call created the row (False: already known)."""
         with self._write() as conn:
-            stmt = upsert_insert(conn, objects_t).values(
-                sha256=sha256,
-                size=size,
-                storage_key=storage_key,
-                content_type=content_type,
-                first_seen_at=utc_now(),
-            )
-            # RETURNING yields a row only when the insert happened; rowcount is not reliable for
-            # ON CONFLICT DO NOTHING across drivers (psycopg reports -1 here).
-            stmt = stmt.on_conflict_do_nothing(index_elements=["sha256"]).returning(objects_t.c.sha256)
-            return conn.execute(stmt).first() is not None
+            return self._insert_object(conn, sha256, size, storage_key, content_type)
+
+    @staticmethod
+    def _insert_object(conn: Connection, sha256: str, size: int, storage_key: str,
+                       content_type: str | None) -> bool:
+        """INSERT … ON CONFLICT DO NOTHING into `objects`: True when the row is new.
+
+        RETURNING yields a row only when the insert happened; rowcount is not reliable for ON
+        CONFLICT DO NOTHING across drivers (psycopg reports -1 here). The statement is built once
+        per dialect and the values go in as parameters, so SQLAlchemy reuses its compiled form
+        instead of building and cache-keying a new statement for every capture.
+        """
+        name = conn.dialect.name
+        if name not in _OBJECT_INSERTS:
+            _OBJECT_INSERTS[name] = upsert_insert(conn, objects_t).on_conflict_do_nothing(
+                index_elements=["sha256"]).returning(objects_t.c.sha256)
+        row = {"sha256": sha256, "size": size, "storage_key": storage_key, "content_type": content_type,
+               "first_seen_at": utc_now()}
+        return conn.execute(_OBJECT_INSERTS[name], row).first() is not None
 
     def has_object(self, sha256: str) -> bool:
         with self.engine.connect() as conn:
@@ -132,14 +141,8 @@ class Catalog:
         insert in the same transaction, so it cannot disagree with it.
         """
         with self._write() as conn:
-            stmt = upsert_insert(conn, objects_t).values(
-                sha256=c.sha256, size=size, storage_key=storage_key, content_type=content_type,
-                first_seen_at=utc_now(),
-            )
-            stmt = stmt.on_conflict_do_nothing(index_elements=["sha256"]).returning(objects_t.c.sha256)
-            new_object = conn.execute(stmt).first() is not None
-            row = {**asdict(c), "revisit": not new_object}
-            result = conn.execute(insert(captures_t).values(**row))
+            new_object = self._insert_object(conn, c.sha256, size, storage_key, content_type)
+            result = conn.execute(insert(captures_t), {**asdict(c), "revisit": not new_object})
             return new_object, int(result.inserted_primary_key[0])
 
     def captures(self, sha256: str | None = None) -> Iterator[Row]:
