@@ -41,7 +41,7 @@ class FollowAll(scrapy.Spider):
 def run(config: dict[str, Any]) -> dict[str, Any]:
     if config["mode"] == "bare":
         settings = {"TELNETCONSOLE_ENABLED": False, "LOG_LEVEL": "WARNING",
-                    "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7"}
+                    "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7", **(config.get("overrides") or {})}
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(FollowAll)
         process.crawl(crawler, start_urls=config["start_urls"])

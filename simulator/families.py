@@ -9,6 +9,7 @@ from govbudget.simulator.sites import RenderedSite, Site
 
 Renderer = Callable[[Site], RenderedSite]
 IFRAME_FAMILY = "iframe_list"
+PLAIN_FAMILY = "plain_cms"
 
 
 def _edge(site: Site) -> RenderedSite:
@@ -25,6 +26,7 @@ RENDERERS: dict[str, Renderer] = {
     spa_site.FAMILY: spa_site.render,
     aspnet_site.FAMILY: aspnet_site.render,
     IFRAME_FAMILY: lambda site: plain_site.render(site, frame_list=True),
+    PLAIN_FAMILY: plain_site.render,
     gated_site.RS_FAMILY: gated_site.render_rs,
     gated_site.JSL_FAMILY: gated_site.render_jsl,
     "edge_cases": _edge,
