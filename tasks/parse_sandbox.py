@@ -11,13 +11,17 @@ child takes over and the worker goes on.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
 import os
 import pickle
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -52,13 +56,19 @@ class _Worker:
     would hide which signal killed its worker (the reason we must report). The child pays its
     imports once and is reused for ``MAX_TASKS`` parses, replaced when it dies, runs out of time or
     memory. Messages are ``multiprocessing.connection`` frames over its stdin and stdout.
+
+    The child and everything it starts keep their temporary files in a folder of its own
+    (``TMPDIR``), removed when the child is stopped: a parser killed mid-conversion cannot clean up
+    after itself, and LibreOffice's profile and copies would otherwise pile up over a season.
     """
 
     MAX_TASKS = 200
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        self.tmpdir = tempfile.mkdtemp(prefix="govbudget-parse-")
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
+                   TMPDIR=self.tmpdir, TEMP=self.tmpdir, TMP=self.tmpdir)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "govbudget.tasks.parse_child", str(limits.memory_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True,
@@ -98,12 +108,16 @@ class _Worker:
         return self.proc.poll() is None and self.tasks < self.MAX_TASKS
 
     def stop(self) -> None:
-        """Kill the child's process group (the child and any converter it started) and reap it."""
+        """Kill the child's process group (the child and any converter it started), reap it and
+        remove its temporary folder."""
         self.send_conn.close()
         self.recv_conn.close()
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+        with _LIVE_LOCK:
+            _LIVE.discard(self)
 
 
 class _ReplyUnpickler(pickle.Unpickler):
@@ -124,24 +138,44 @@ class _ReplyUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-_worker: _Worker | None = None
+# One child per thread: a child answers one request at a time over one pipe, so two threads (a
+# Celery worker with ``--pool threads``) sharing it could each read the other's outcome.
+_local = threading.local()
+_LIVE: set[_Worker] = set()
+_LIVE_LOCK = threading.Lock()
+
+
+@atexit.register
+def _stop_all() -> None:
+    """Stop this process's children at exit, so their temporary folders go with them."""
+    with _LIVE_LOCK:
+        workers = [w for w in _LIVE if w.owner == os.getpid()]
+    for worker in workers:
+        worker.stop()
+
+
+def _current(limits: Limits) -> _Worker:
+    worker: _Worker | None = getattr(_local, "worker", None)
+    if worker is not None and worker.owner != os.getpid():
+        worker = None  # inherited across a fork: the parent process owns that child
+    if worker is not None and (not worker.usable or worker.limits != limits):
+        worker.stop()
+        worker = None
+    if worker is None:
+        worker = _Worker(limits)
+        with _LIVE_LOCK:
+            _LIVE.add(worker)
+    _local.worker = worker
+    return worker
 
 
 def parse_sandboxed(data: bytes, *, filename: str | None, sha256: str, limits: Limits,
                     target: Target = parse_bytes) -> ParseOutcome:
     """``target(data, filename=..., sha256=...)`` in a limited child; never raises for the child's fate."""
-    global _worker
-    if _worker is not None and _worker.owner != os.getpid():
-        _worker = None  # inherited across a fork: the parent process owns that child
-    if _worker is not None and (not _worker.usable or _worker.limits != limits):
-        _worker.stop()
-        _worker = None
-    if _worker is None:
-        _worker = _Worker(limits)
-    result = _worker.run(target, data, filename, sha256)
+    result = _current(limits).run(target, data, filename, sha256)
     if isinstance(result, ParseOutcome):
         return result
-    _worker = None
+    _local.worker = None
     return failed_outcome(sha256=sha256, fmt=detect_format(data, filename), parser=SANDBOX_PARSER,
                           errors=[result])
 

@@ -148,7 +148,62 @@ def test_child_really_runs_under_the_limits() -> None:
     assert int(as_soft) == MEMORY_MB * 1024 * 1024
     assert int(cpu_soft) >= 7
     assert int(pid) != os.getpid()
-    assert parse_sandbox._worker is not None and parse_sandbox._worker.proc.pid == int(pid)
+    assert parse_sandbox._local.worker.proc.pid == int(pid)
+
+
+def test_a_killed_parser_leaves_no_temporary_files(tmp_path: Path) -> None:
+    """What a parser (or the LibreOffice it started) wrote to the temp folder goes when it is killed."""
+    note = tmp_path / "litter.path"
+    limits = Limits(memory_mb=MEMORY_MB, cpu_seconds=5, wall=3)
+    outcome = parse_sandboxed(str(note).encode(), filename=None, sha256="f" * 64, limits=limits,
+                              target=litter)
+    assert outcome.errors == ["parser exceeded its wall-clock limit of 3 s"]
+    litter_dir = Path(note.read_text())
+    assert litter_dir.parent.name.startswith("govbudget-parse-")  # the child's own TMPDIR
+    assert not litter_dir.parent.exists()
+
+
+def litter(data: bytes, *, filename: str | None, sha256: str) -> ParseOutcome:
+    """Target that leaves a converter-like working folder behind, then hangs."""
+    import tempfile
+
+    work = Path(tempfile.mkdtemp(prefix="govbudget-lo-"))
+    (work / "input.doc").write_bytes(b"x" * 1024)
+    Path(data.decode()).write_text(str(work))
+    time.sleep(300)
+    raise AssertionError("not reached")
+
+
+def test_each_thread_parses_in_its_own_child() -> None:
+    """Threads (Celery's threads pool) never share a child: each gets its own outcomes back."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    limits = Limits(memory_mb=MEMORY_MB, cpu_seconds=30)
+
+    def parse_three(n: int) -> list[tuple[str, str]]:
+        shas = [f"{n}{k}".ljust(64, "0") for k in range(3)]
+        outs = [parse_sandboxed(sha.encode(), filename=None, sha256=sha, limits=limits, target=slow_echo)
+                for sha in shas]
+        return [(sha, out.errors[0]) for sha, out in zip(shas, outs, strict=True)] + [
+            ("pid", out.errors[1]) for out in outs]
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(parse_three, range(3)))
+    pids = set()
+    for pairs in results:
+        echoes = [(sent, got) for sent, got in pairs if sent != "pid"]
+        assert all(sent == got for sent, got in echoes), echoes
+        thread_pids = {pid for tag, pid in pairs if tag == "pid"}
+        assert len(thread_pids) == 1  # one child served all of this thread's files
+        pids |= thread_pids
+    assert len(pids) == 3
+
+
+def slow_echo(data: bytes, *, filename: str | None, sha256: str) -> ParseOutcome:
+    """Target that answers with what it was sent and its pid, after a pause that lets threads overlap."""
+    time.sleep(0.2)
+    return failed_outcome(sha256=sha256, fmt="unknown", parser="echo",
+                          errors=[data.decode(), str(os.getpid())])
 
 
 def report_limits(data: bytes, *, filename: str | None, sha256: str) -> ParseOutcome:
