@@ -91,6 +91,13 @@ def test_private_redirects_were_refused_never_requested(crawled: Any) -> None:
     assert not [h for h in hosts if h and h in log]
 
 
+def test_challenge_replays_carry_no_download_state(crawled: Any) -> None:
+    """A request replayed after a 521/412 challenge starts afresh (Scrapy warns when it does not)."""
+    log = Path(crawled["first"].log_file).read_text(encoding="utf-8")
+    assert "govbudget/challenges" in log  # the stats dump: challenges were met and answered
+    assert "internal meta keys" not in log
+
+
 def test_oversized_file_recorded_as_skipped_with_its_size(crawled: Any) -> None:
     skipped = [e for e in crawled["events"] if e["event"] == "skipped" and e["reason"] == "oversize"]
     assert [e["size"] for e in skipped] == [300 * 1024 * 1024]

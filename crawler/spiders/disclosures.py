@@ -217,7 +217,7 @@ class DisclosureSpider(scrapy.Spider):
                                 response.url, response.status, kind)
             return
         self.crawler.stats.inc_value("govbudget/challenges")
-        retry = response.request.replace(dont_filter=True)
+        retry = _replay(response.request)
         retry.meta["challenge_attempts"] = attempts + 1
         if kind == "jsl":
             cookie = challenges.jsl_cookie(response.body)
@@ -330,6 +330,16 @@ def _soft_404(response: Response, file_name: str | None) -> bool:
     if ext in _BINARY_EXTENSIONS:
         return True
     return b"<table" not in response.body.lower()
+
+
+# What Scrapy measured or decided while downloading a request: a replay must start without them.
+_DOWNLOAD_STATE = ("download_latency", "cache_timestamp", "_dont_cache", "_auth_proxy", "_scheme_proxy")
+
+
+def _replay(request: scrapy.Request) -> scrapy.Request:
+    """The same request again (after a challenge), keeping its redirect history for provenance."""
+    meta = {k: v for k, v in request.meta.items() if k not in _DOWNLOAD_STATE}
+    return request.replace(dont_filter=True, meta=meta)
 
 
 def link_text_of(response: Response) -> str:
