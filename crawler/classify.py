@@ -22,6 +22,9 @@ _BUDGET = re.compile(r"预算")
 _NOT_DISCLOSURE = re.compile(
     r"预算执行|执行情况|政策解读|解读|招标|采购公告|中标|成交|任免|人事|征求意见|培训|新闻|会议召开"
 )
+# Bodies whose names hold a decoy word, for titles where `department_of` cannot find the name
+# (``…局关于公开2023年部门预算的说明``).
+_NAMES_WITH_DECOY_WORDS = re.compile(r"退役军人事务|人事考试|人事争议|新闻出版|招标投标")
 _LEADING_NOISE = re.compile(r"^(?:附件\s*\d*\s*[:：]?|关于|\d+\s*[、.．]\s*)+")
 _DEPT_BEFORE_YEAR = re.compile(r"^(?P<dept>[^\d\s（(【\[:：]{2,40}?)\s*20[0-4]\d\s*(?:年度|年)")
 _DEPT_AFTER_YEAR = re.compile(
@@ -85,7 +88,9 @@ def without_department(text: str) -> str:
     """
     compact = re.sub(r"\s+", "", text or "")
     department = department_of(compact)
-    return compact.replace(department, "", 1) if department else compact
+    if department:
+        compact = compact.replace(department, "", 1)
+    return _NAMES_WITH_DECOY_WORDS.sub("", compact)
 
 
 def names_decoy(text: str) -> bool:
