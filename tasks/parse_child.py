@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import sys
 from multiprocessing.connection import Connection
 
 from govbudget.parsers.outcome import ParseOutcome, failed_outcome
 
 SANDBOX_PARSER = "sandbox"
+TMPDIR_PREFIX = "govbudget-parse-"
 
 
 def main(memory_mb: int) -> None:
@@ -30,7 +32,8 @@ def main(memory_mb: int) -> None:
     while True:
         try:
             target, data, filename, sha256, cpu_seconds = inp.recv()
-        except EOFError:
+        except EOFError:  # the parent is done with us, or died without stopping us
+            _remove_own_tmpdir()
             return
         _limit_cpu(cpu_seconds)
         outcome, spent = _parse_one(target, data, filename, sha256, memory_mb)
@@ -41,6 +44,17 @@ def main(memory_mb: int) -> None:
             out.send((failed_outcome(sha256=sha256, fmt="unknown", parser=SANDBOX_PARSER, errors=[reason]),
                       True))
         del target, data, outcome
+
+
+def _remove_own_tmpdir() -> None:
+    """Remove the temporary folder the parent made for this child (``parse_sandbox._Worker``).
+
+    The parent removes it when it stops the child; this covers a parent that exits without doing
+    so (a Celery pool process ends with ``os._exit``, which runs no finalizers).
+    """
+    folder = os.environ.get("TMPDIR", "")
+    if os.path.basename(folder).startswith(TMPDIR_PREFIX):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _warm_up() -> None:

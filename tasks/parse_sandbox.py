@@ -11,7 +11,6 @@ child takes over and the worker goes on.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import io
 import os
@@ -22,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -29,7 +29,7 @@ from typing import Any
 
 from govbudget.parsers import detect_format, parse_bytes
 from govbudget.parsers.outcome import ParseOutcome, failed_outcome
-from govbudget.tasks.parse_child import SANDBOX_PARSER
+from govbudget.tasks.parse_child import SANDBOX_PARSER, TMPDIR_PREFIX
 
 Target = Callable[..., ParseOutcome]
 
@@ -66,7 +66,7 @@ class _Worker:
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self.tmpdir = tempfile.mkdtemp(prefix="govbudget-parse-")
+        self.tmpdir = tempfile.mkdtemp(prefix=TMPDIR_PREFIX)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
                    TMPDIR=self.tmpdir, TEMP=self.tmpdir, TMP=self.tmpdir)
         self.proc = subprocess.Popen(
@@ -80,6 +80,10 @@ class _Worker:
         self.proc.stdout.close()
         self.tasks = 0
         self.owner = os.getpid()  # a forked copy of this object (prefork pools) must not use its pipes
+        # Runs on stop(), when the thread that owns this worker ends (its thread-local goes), or at
+        # exit; never in a forked copy of this process, whose parent still owns the child.
+        self._finalizer = weakref.finalize(self, _terminate, self.owner, self.proc, self.tmpdir,
+                                           (self.send_conn, self.recv_conn))
 
     def run(self, target: Target, data: bytes, filename: str | None, sha256: str) -> ParseOutcome | str:
         """The outcome, or the reason there is none (the child is then stopped)."""
@@ -110,14 +114,19 @@ class _Worker:
     def stop(self) -> None:
         """Kill the child's process group (the child and any converter it started), reap it and
         remove its temporary folder."""
-        self.send_conn.close()
-        self.recv_conn.close()
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
-        shutil.rmtree(self.tmpdir, ignore_errors=True)
-        with _LIVE_LOCK:
-            _LIVE.discard(self)
+        self._finalizer()
+
+
+def _terminate(owner: int, proc: subprocess.Popen[bytes], tmpdir: str,
+               conns: tuple[Connection, Connection]) -> None:
+    if os.getpid() != owner:
+        return
+    for conn in conns:
+        conn.close()
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    shutil.rmtree(tmpdir, ignore_errors=True)
 
 
 class _ReplyUnpickler(pickle.Unpickler):
@@ -141,17 +150,6 @@ class _ReplyUnpickler(pickle.Unpickler):
 # One child per thread: a child answers one request at a time over one pipe, so two threads (a
 # Celery worker with ``--pool threads``) sharing it could each read the other's outcome.
 _local = threading.local()
-_LIVE: set[_Worker] = set()
-_LIVE_LOCK = threading.Lock()
-
-
-@atexit.register
-def _stop_all() -> None:
-    """Stop this process's children at exit, so their temporary folders go with them."""
-    with _LIVE_LOCK:
-        workers = [w for w in _LIVE if w.owner == os.getpid()]
-    for worker in workers:
-        worker.stop()
 
 
 def _current(limits: Limits) -> _Worker:
@@ -163,8 +161,6 @@ def _current(limits: Limits) -> _Worker:
         worker = None
     if worker is None:
         worker = _Worker(limits)
-        with _LIVE_LOCK:
-            _LIVE.add(worker)
     _local.worker = worker
     return worker
 

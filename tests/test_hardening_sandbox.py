@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -197,6 +198,44 @@ def test_each_thread_parses_in_its_own_child() -> None:
         assert len(thread_pids) == 1  # one child served all of this thread's files
         pids |= thread_pids
     assert len(pids) == 3
+
+
+def test_a_thread_that_ends_takes_its_child_with_it() -> None:
+    """Threads come and go (pools recycle them); their children must not outlive them."""
+    import threading
+
+    limits = Limits(memory_mb=MEMORY_MB, cpu_seconds=30)
+    seen: list[ParseOutcome] = []
+    thread = threading.Thread(target=lambda: seen.append(
+        parse_sandboxed(b"x", filename=None, sha256="9" * 64, limits=limits, target=slow_echo)))
+    thread.start()
+    thread.join()
+    pid = int(seen[0].errors[1])
+    for _ in range(50):  # reaped by the finalizer as the thread's local goes; poll briefly
+        if not _alive(pid):
+            break
+        time.sleep(0.1)
+    assert not _alive(pid), "the ended thread's parse child is still running"
+
+
+def test_a_child_whose_parent_goes_removes_its_temporary_folder(tmp_path: Path) -> None:
+    """A parent that exits without stopping its child (os._exit in a Celery pool process)."""
+    script = (
+        "import os, sys\n"
+        "from govbudget.tasks.parse_sandbox import Limits, _current\n"
+        "w = _current(Limits(memory_mb=1024, cpu_seconds=30))\n"
+        "print(w.tmpdir, w.proc.pid, flush=True)\n"
+        "os._exit(0)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         check=True)
+    folder, pid = out.stdout.split()
+    for _ in range(100):  # the child sees its stdin close, cleans up and exits; poll briefly
+        if not _alive(int(pid)) and not Path(folder).exists():
+            break
+        time.sleep(0.1)
+    assert not Path(folder).exists()
+    assert not _alive(int(pid))
 
 
 def slow_echo(data: bytes, *, filename: str | None, sha256: str) -> ParseOutcome:
