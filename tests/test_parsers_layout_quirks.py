@@ -100,6 +100,16 @@ def test_department_wrapped_over_two_rows() -> None:
     assert complete_department("江苏省高级人民法院", "院") == "江苏省高级人民法院"
 
 
+def test_department_wrapped_past_the_unit_in_one_cell() -> None:
+    """js_2017_swbgt_tables p.2: `部门：…委员会办` and `单位：万元` on one line, `公厅` on the next."""
+    text = "部门：中国共产党江苏省委员会办单位：万元公厅项目名称 金额收入总计20,849.45"
+    assert parse_header_row(Row((text,), "text", {})).department == "中国共产党江苏省委员会办公厅"
+    # A whole name followed by the table's first words is left alone; so is a short form such as 省委办.
+    assert parse_header_row(Row(("部门：邯郸市医疗保障局单位：万元项目名称",), "text", {})).department == (
+        "邯郸市医疗保障局")
+    assert parse_header_row(Row(("部门：省委办单位：万元项目",), "text", {})).department == "省委办"
+
+
 def test_a_row_on_the_next_tables_grid_is_put_back_on_its_own() -> None:
     rows = [Row(("30311", "住房公积金", "494.22"), "table", {"page": 14, "row": 11}),
             Row(("30312", "提租补贴", "", "1,018.01", ""), "table", {"page": 15, "row": 1})]

@@ -143,6 +143,13 @@ def test_unit_wrapped_over_two_lines_is_no_department() -> None:
     assert tables["general_budget_expenditure"]["department"] == "江苏省高级人民法院"  # `…人民法` / `院`
 
 
+def test_every_table_of_a_document_names_the_same_department() -> None:
+    """js_2017_swbgt_tables p.2 wraps the name past `单位：万元`; it must not lose its last characters."""
+    tables = [r for r in parsed("js_2017_swbgt_tables.pdf").records if r["type"] == "table"]
+    assert len(tables) == 12
+    assert {t["department"] for t in tables} == {"中国共产党江苏省委员会办公厅"}
+
+
 @pytest.mark.parametrize("name", ["js_2017_jcy.pdf", "js_2017_rdbgt.pdf", "js_2017_swbgt_tables.pdf",
                                   "js_2018_swbgt_tables.pdf", "js_2019_gy.pdf"])
 def test_reserve_fund_column_counts_in_the_total(name: str) -> None:
