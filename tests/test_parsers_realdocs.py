@@ -143,6 +143,15 @@ def test_unit_wrapped_over_two_lines_is_no_department() -> None:
     assert tables["general_budget_expenditure"]["department"] == "江苏省高级人民法院"  # `…人民法` / `院`
 
 
+def test_headers_only_table_with_a_bracketed_note_is_declared_empty() -> None:
+    """js_2017_rdbgt p.15 prints the fund table's headers, 合计 and `(无政府性基金支出）` under them."""
+    tables = {r["table_kind"]: r for r in parsed("js_2017_rdbgt.pdf").records if r["type"] == "table"}
+    fund = tables["government_fund_expenditure"]
+    assert (fund["rows"], fund.get("declared_empty")) == (0, True)
+    others = [t for kind, t in tables.items() if kind != "government_fund_expenditure"]
+    assert len(others) == 11 and not any(t.get("declared_empty") for t in others)
+
+
 def test_every_table_of_a_document_names_the_same_department() -> None:
     """js_2017_swbgt_tables p.2 wraps the name past `单位：万元`; it must not lose its last characters."""
     tables = [r for r in parsed("js_2017_swbgt_tables.pdf").records if r["type"] == "table"]

@@ -201,6 +201,9 @@ def _feed(t: RawTable, row: Row) -> bool:
             return False
         if t.data_rows:
             return False
+        if t.segments and _EMPTY_NOTE.search(row.text):
+            t.notes.append(row.text)  # `（无政府性基金支出）` under headers with no rows (js_2017_rdbgt p.15)
+            return True
         t.text_before_rows += 1
         return t.text_before_rows <= MAX_TEXT_BEFORE_TABLE
     if seg is None:
