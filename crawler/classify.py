@@ -22,14 +22,13 @@ _BUDGET = re.compile(r"预算")
 _NOT_DISCLOSURE = re.compile(
     r"预算执行|执行情况|政策解读|解读|招标|采购公告|中标|成交|任免|人事|征求意见|培训|新闻|会议召开"
 )
-# Bodies whose names hold a decoy word, for titles where `department_of` cannot find the name
-# (``…局关于公开2023年部门预算的说明``).
-_NAMES_WITH_DECOY_WORDS = re.compile(r"退役军人事务|人事考试|人事争议|新闻出版|招标投标")
 _LEADING_NOISE = re.compile(r"^(?:附件\s*\d*\s*[:：]?|关于|\d+\s*[、.．]\s*)+")
 _DEPT_BEFORE_YEAR = re.compile(r"^(?P<dept>[^\d\s（(【\[:：]{2,40}?)\s*20[0-4]\d\s*(?:年度|年)")
 _DEPT_AFTER_YEAR = re.compile(
     r"20[0-4]\d\s*(?:年度|年)\s*(?P<dept>[^\d\s]{2,40}?)\s*(?:部门|单位)?(?:预算|决算|三公|绩效)"
 )
+# `县退役军人事务局关于公开2023年部门预算的说明`: the body speaks first, the year comes later
+_DEPT_BEFORE_ABOUT = re.compile(r"^(?P<dept>[^\d\s（(【\[:：]{2,40}?)关于")
 _DEPT_SUFFIX = re.compile(r"(局|委员会|委|办公室|办公厅|中心|院|所|厅|部|馆|站|队|会|政府|街道办事处|站)$")
 
 
@@ -71,7 +70,7 @@ def fiscal_year_of(text: str) -> int | None:
 def department_of(text: str) -> str | None:
     """The disclosing body from titles like ``邯郸市医疗保障局2022年部门预算公开``."""
     text = _LEADING_NOISE.sub("", _normalise(text).replace(" ", ""))
-    for pattern in (_DEPT_BEFORE_YEAR, _DEPT_AFTER_YEAR):
+    for pattern in (_DEPT_BEFORE_YEAR, _DEPT_AFTER_YEAR, _DEPT_BEFORE_ABOUT):
         match = pattern.search(text)
         if match:
             dept = match.group("dept").strip("：:、，,-—_ ")
@@ -88,9 +87,7 @@ def without_department(text: str) -> str:
     """
     compact = re.sub(r"\s+", "", text or "")
     department = department_of(compact)
-    if department:
-        compact = compact.replace(department, "", 1)
-    return _NAMES_WITH_DECOY_WORDS.sub("", compact)
+    return compact.replace(department, "", 1) if department else compact
 
 
 def names_decoy(text: str) -> bool:

@@ -103,6 +103,11 @@ def test_department_after_year() -> None:
     assert department_of("2022年邯郸市医疗保障局部门预算") == "邯郸市医疗保障局"
 
 
+def test_department_before_guanyu() -> None:
+    assert department_of("县退役军人事务局关于公开2023年部门预算的说明") == "县退役军人事务局"
+    assert department_of("关于2023年人事任免的通知") is None
+
+
 @pytest.mark.parametrize(
     ("text", "url", "action"),
     [
