@@ -1,7 +1,7 @@
 """Crawl: our crawler with archiving vs a bare follow-all Scrapy spider on the same simulator site.
 
-The site is a county portal of real size (`county_site`: 180 disclosures, one page and one PDF
-each, decoy columns around them) on its own loopback host. Both sides fetch every page and file
+The site is a county portal of real size (`simulator.county_site`: 180 disclosures, one page and
+one PDF each, decoy columns around them) on its own loopback host. Both sides fetch every page and file
 they find; ours also classifies each link, archives every response into the embedded store and
 catalog (object fsynced, capture row committed) and reports it. Figure: responses per second,
 from reactor start to finish.
@@ -95,8 +95,8 @@ def own_hosts(sim: Any, sites: list[Any]) -> tuple[list[str], list[Any]]:
 
 def counties(ctx: Context, n: int) -> list[Any]:
     """`n` county portals, each on its own loopback host (127.0.0.20, .21, ...)."""
-    from bench.county_site import county_site
     from govbudget.simulator import PortalSimulator
+    from govbudget.simulator.county_site import county_site
 
     departments = 3 if ctx.tiny else 60
     return [PortalSimulator(host=f"127.0.0.{20 + i}", sites=[county_site(i, departments)]).start()

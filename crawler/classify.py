@@ -29,7 +29,9 @@ _DEPT_AFTER_YEAR = re.compile(
 )
 # `县退役军人事务局关于公开2023年部门预算的说明`: the body speaks first, the year comes later
 _DEPT_BEFORE_ABOUT = re.compile(r"^(?P<dept>[^\d\s（(【\[:：]{2,40}?)关于")
-_DEPT_SUFFIX = re.compile(r"(局|委员会|委|办公室|办公厅|中心|院|所|厅|部|馆|站|队|会|政府|街道办事处|站)$")
+_DEPT_SUFFIX = re.compile(
+    r"(局|委员会|委|办公室|办公厅|中心|院|所|厅|部|馆|站|队|会|社|校|学|政府|街道办事处)$"
+)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from govbudget.crawler.classify import classify_link, department_of, kind_of
 from govbudget.crawler.link_policy import decide, looks_like_file
 from govbudget.crawler.pagination import create_page_html_urls
 from govbudget.crawler.url_safety import check_url
+from govbudget.simulator.county_site import COUNTIES, DEPARTMENTS
 
 REAL_HTML = Path(__file__).parent / "data" / "realhtml"
 
@@ -101,6 +102,19 @@ def test_classify_file_link_uses_text_file_name_and_page_title() -> None:
 
 def test_department_after_year() -> None:
     assert department_of("2022年邯郸市医疗保障局部门预算") == "邯郸市医疗保障局"
+
+
+def test_every_body_a_county_publishes_for_is_followed_and_named() -> None:
+    """Bureaus, Party and congress offices, courts, schools, associations: 60 bodies × 3 years."""
+    county = COUNTIES[0][0]
+    for body in DEPARTMENTS:
+        for year in (2022, 2023, 2024):
+            title = f"{county}{body}{year}年部门预算公开"
+            assert decide(title, "http://x.cn/xxgk/art_1.html").action == "page", title
+            file_text, file_url = f"{county}{body}{year}年部门预算.pdf", "http://x.cn/xxgk/files/W0202.pdf"
+            assert decide(file_text, file_url, context_title=title).action == "file", title
+            c = classify_link(file_text, file_url, context_title=title)
+            assert (c.doc_kind, c.fiscal_year, c.department) == ("budget", year, f"{county}{body}"), title
 
 
 def test_department_before_guanyu() -> None:

@@ -1,4 +1,4 @@
-"""A county portal of the size real ones have, for the crawl benchmark.
+"""A county portal of the size real ones have: the crawl benchmark's site, and its department list.
 
 The simulator's own sites hold two or three disclosures each, so a crawl of them lasts half a
 second and measures start-up (robots.txt, the first cookie, the first catalog write) more than
@@ -8,6 +8,8 @@ every item, absolute links), with the usual decoy columns around it. A family wh
 exists only in script (TRS ``createPageHTML``, Hanweb ``jpage``) would hide most of the site from
 the bare follow-all spider, and the two sides would no longer fetch the same pages.
 
+`DEPARTMENTS` is the bodies a county publishes for (bureaus, Party and people's-congress offices,
+courts, schools, centres, associations); the crawler's rules are tested against every one of them.
 Every attachment has bytes of its own (a seed-002 PDF with a distinct trailing comment, which PDF
 readers ignore), so content addressing deduplicates nothing that a real portal would not.
 """
