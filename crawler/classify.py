@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 DISCLOSURE_KINDS = frozenset({"budget", "final", "three_public", "performance"})
@@ -69,8 +70,13 @@ def fiscal_year_of(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+@lru_cache(maxsize=4096)
 def department_of(text: str) -> str | None:
-    """The disclosing body from titles like ``邯郸市医疗保障局2022年部门预算公开``."""
+    """The disclosing body from titles like ``邯郸市医疗保障局2022年部门预算公开``.
+
+    Cached: deciding one link asks it of the same text up to three times (the decoy check in the
+    link policy, in `kind_of`, and `classify_link`'s own department).
+    """
     text = _LEADING_NOISE.sub("", _normalise(text).replace(" ", ""))
     for pattern in (_DEPT_BEFORE_YEAR, _DEPT_AFTER_YEAR, _DEPT_BEFORE_ABOUT):
         match = pattern.search(text)
