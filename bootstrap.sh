@@ -43,14 +43,15 @@ install_python_env() {
     || apt_install python3-venv python3-pip
   local stamp="$VENV/.govbudget-installed"
   local want
-  want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  want=$(cat pyproject.toml devtools/pyproject.toml | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/govbudget" ]; then
     return 0
   fi
-  log "creating the virtualenv and installing govbudget with its test extras"
+  log "creating the virtualenv and installing govbudget with its test extras and dev tools"
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e ".[dev]"
+  # devtools/ is a distribution of its own (corpus and simulator): the runtime install ships neither
+  "$VENV/bin/python" -m pip install -q -e ".[dev]" -e ./devtools
   echo "$want" > "$stamp"
 }
 
@@ -106,7 +107,7 @@ run_parse_eval() {
 # says it was skipped instead of claiming a clean bill.
 run_security_checks() {
   log "bandit: high-severity findings fail the run"
-  "$VENV/bin/bandit" -q -c pyproject.toml -r crawler parsers storage tasks corpus simulator exports web -lll \
+  "$VENV/bin/bandit" -q -c pyproject.toml -r crawler parsers storage tasks devtools exports web -lll \
     || return 1
   local report rc=0
   report=$(mktemp)
