@@ -107,7 +107,7 @@ run_parse_eval() {
 # says it was skipped instead of claiming a clean bill.
 run_security_checks() {
   log "bandit: high-severity findings fail the run"
-  "$VENV/bin/bandit" -q -c pyproject.toml -r crawler parsers storage tasks devtools exports web -lll \
+  "$VENV/bin/bandit" -q -c pyproject.toml -r crawler parsers storage tasks cli devtools exports web -lll \
     || return 1
   local report rc=0
   report=$(mktemp)

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from govbudget.storage.fetch import is_archive_member
-
-DISCLOSURE_KINDS = {"budget", "final", "three_public", "performance"}
+from govbudget.simulator.evaluate import archived_disclosures as _disclosures
 
 
 def archived_disclosures(catalog: Any) -> dict[str, dict[str, Any]]:
     """Fetched disclosure files; archive members are derived from one and counted through it."""
-    return {d["sha256"]: d for d in catalog.documents() if d["doc_kind"] in DISCLOSURE_KINDS
-            and not is_archive_member(d["url"], d["referrer"], d["link_text"])}
+    return _disclosures(catalog.documents())
 
 
 def assert_archive_matches_simulator(catalog: Any, sim: Any) -> None:

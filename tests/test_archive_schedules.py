@@ -62,7 +62,7 @@ def test_bad_config_is_refused(tmp_path: Path, bad: dict[str, object]) -> None:
 def test_archive_commands_have_help_with_an_example(command: list[str]) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVBUDGET_")}
     result = subprocess.run(
-        [sys.executable, "-m", "govbudget.tasks.cli", *command, "--help"],
+        [sys.executable, "-m", "govbudget.cli", *command, "--help"],
         capture_output=True,
         text=True,
         env=env,
@@ -75,7 +75,7 @@ def test_archive_commands_have_help_with_an_example(command: list[str]) -> None:
 def test_schedule_show_prints_next_runs() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVBUDGET_")}
     result = subprocess.run(
-        [sys.executable, "-m", "govbudget.tasks.cli", "schedule", "show", "--json"],
+        [sys.executable, "-m", "govbudget.cli", "schedule", "show", "--json"],
         capture_output=True,
         text=True,
         env=env,

@@ -33,7 +33,7 @@ REGION = "130400"
 def _cli(*args: str, data_dir: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVBUDGET_")}
     return subprocess.run(
-        [sys.executable, "-m", "govbudget.tasks.cli", *args, "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "govbudget.cli", *args, "--data-dir", str(data_dir)],
         capture_output=True,
         text=True,
         env=env,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from govbudget.tasks.cli import app
+from govbudget.cli import app
 
 # Every command the app has, sub-commands of groups included ("schedule show", "corpus write").
 COMMANDS = sorted(
@@ -26,7 +26,7 @@ def _run(
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVBUDGET_")}
     env.update(env_extra or {})
     return subprocess.run(
-        [sys.executable, "-m", "govbudget.tasks.cli", *args],
+        [sys.executable, "-m", "govbudget.cli", *args],
         capture_output=True, text=True, env=env, timeout=timeout,
     )
 

@@ -124,7 +124,7 @@ def test_content_disposition_names_classify_servlet_files(crawled: Any) -> None:
 
 
 def test_eval_sim_scores_meet_the_targets(crawled: Any) -> None:
-    from govbudget.tasks.cli_discovery import score
+    from govbudget.simulator.evaluate import score
 
     first, second = crawled["first"].bytes_downloaded, crawled["second"].bytes_downloaded
     docs = list(crawled["svc"].catalog.documents())
@@ -136,7 +136,7 @@ def test_eval_sim_scores_meet_the_targets(crawled: Any) -> None:
 
 
 def test_eval_sim_score_reports_a_miss_and_a_decoy() -> None:
-    from govbudget.tasks.cli_discovery import score
+    from govbudget.simulator.evaluate import score
 
     docs = [{"sha256": "a", "doc_kind": "budget", "url": "u1"},
             {"sha256": "d", "doc_kind": "final", "url": "u9"}]

@@ -107,7 +107,7 @@ def test_registry_refuses_an_unknown_code(tmp_path: Path) -> None:
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVBUDGET_")}
-    return subprocess.run([sys.executable, "-m", "govbudget.tasks.cli", *args],
+    return subprocess.run([sys.executable, "-m", "govbudget.cli", *args],
                           capture_output=True, text=True, env=env, timeout=120)
 
 
@@ -125,7 +125,7 @@ def test_crawl_by_region_name_starts_from_the_registry(
     from typer.testing import CliRunner
 
     import govbudget.tasks.crawl as crawl_mod
-    from govbudget.tasks.cli import app
+    from govbudget.cli import app
     from govbudget.tasks.crawl import CrawlSummary
 
     calls: list[dict[str, object]] = []

@@ -82,7 +82,7 @@ def _start_worker(settings: Settings, log_path: Path) -> subprocess.Popen[bytes]
     env.update(settings.to_env())
     log = log_path.open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "govbudget.tasks.cli", "worker", "-Q", "parse", "-c", "2"],
+        [sys.executable, "-m", "govbudget.cli", "worker", "-Q", "parse", "-c", "2"],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60

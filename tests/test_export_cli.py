@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from govbudget.tasks.cli import app
+from govbudget.cli import app
 from tests.test_export_dataset import Dataset, crawled_dataset
 
 runner = CliRunner()

@@ -14,8 +14,9 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from govbudget.crawler.regions.divisions import division
+from govbudget.crawler.regions.divisions import division, resolve
 
 FIELDS = ("region_code", "region_name", "url", "label", "source_url", "source_file", "method", "obey_robots")
 
@@ -78,3 +79,38 @@ def entry_points(region_code: str | None = None, *, include_children: bool = Fal
     level = division(region_code).level
     prefix = region_code[:2] if level == "province" else region_code[:4] if level == "city" else region_code
     return [e for e in entries if e.region_code.startswith(prefix)]
+
+
+class NoEntryPointsKnown(LookupError):
+    """The registry has no entry point of the region itself; ``below`` names divisions under it that do."""
+
+    def __init__(self, region_code: str, below: list[str]) -> None:
+        super().__init__(f"no entry points known for {region_code}")
+        self.region_code = region_code
+        self.below = below
+
+
+@dataclass(frozen=True)
+class RegionStart:
+    """Where a crawl of one region starts, and the hosts whose robots.txt the registry says to skip."""
+
+    region_code: str
+    urls: list[str]
+    ignore_robots_hosts: list[str]
+
+
+def region_start(region: str, urls: list[str] | None = None) -> RegionStart:
+    """Resolve ``region`` (GB/T 2260 code or name); start from ``urls`` if given, else from the registry.
+
+    Raises ``UnknownRegion`` for a region GB/T 2260 does not know and ``NoEntryPointsKnown`` when no
+    URL is given and the registry has none for it.
+    """
+    code = resolve(region).code
+    if urls:
+        return RegionStart(code, list(urls), [])
+    known = entry_points(code)
+    if not known:
+        below = {e.region_code for e in entry_points(code, include_children=True)}
+        raise NoEntryPointsKnown(code, sorted(below))
+    off = sorted({urlsplit(e.url).hostname or "" for e in known if not e.obey_robots} - {""})
+    return RegionStart(code, [e.url for e in known], off)

@@ -1,12 +1,8 @@
-"""Archive commands: ``export-warc``, ``verify``, ``refetch`` and ``schedule show``.
-
-Plugged into the main command line through ``COMMAND_MODULES`` in ``tasks/cli.py``.
-"""
+"""Provenance commands: ``export-warc`` (captures as WARC), ``verify`` (re-hash the object archive) and
+``refetch`` (re-crawl a region and say what changed at each document)."""
 
 from __future__ import annotations
 
-import json
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,14 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from govbudget.tasks.settings import Settings
-
-console = Console(stderr=True)
-DataDir = Annotated[
-    Path | None, typer.Option("--data-dir", help="Where the embedded archive and catalog live.")
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
-schedule_app = typer.Typer(help="Seasonal crawl schedules (Celery beat).", no_args_is_help=True)
+from govbudget.cli.common import AsJson, DataDir, console, print_json, services
 
 
 def _parse_since(text: str | None) -> datetime | None:
@@ -38,7 +27,7 @@ def _parse_since(text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def export_warc_cmd(
+def export_warc(
     out: Annotated[Path, typer.Argument(help="The WARC file to write (.warc.gz).")],
     region: Annotated[str | None, typer.Option("--region", help="Only captures of this region.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only captures from this date (ISO).")] = None,
@@ -49,21 +38,20 @@ def export_warc_cmd(
 
     Example: govbudget export-warc --region 130400 handan.warc.gz
     """
-    from govbudget.storage.warc_export import export_warc
-    from govbudget.tasks.runtime import configure
+    from govbudget.storage.warc_export import export_warc as write_warc
 
     if not out.name.endswith(".warc.gz"):
         raise typer.BadParameter("the output name must end in .warc.gz")
-    svc = configure(Settings.from_env(data_dir=data_dir))
-    report = export_warc(
+    svc = services(data_dir)
+    report = write_warc(
         svc.store, svc.catalog, out, region_code=region, since=_parse_since(since), cdxj_path=cdxj
     )
     if report.captures == 0:
         console.print("[yellow]no captures matched: the WARC holds only its warcinfo record[/yellow]")
-    sys.stdout.write(json.dumps(vars(report), ensure_ascii=False) + "\n")
+    print_json(vars(report))
 
 
-def verify_cmd(
+def verify(
     data_dir: DataDir = None,
     as_json: AsJson = False,
 ) -> None:
@@ -72,12 +60,11 @@ def verify_cmd(
     Example: govbudget verify --json
     """
     from govbudget.storage.verify import verify_archive
-    from govbudget.tasks.runtime import configure
 
-    svc = configure(Settings.from_env(data_dir=data_dir))
+    svc = services(data_dir)
     report = verify_archive(svc.store, svc.catalog)
     if as_json:
-        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+        print_json(report.as_dict())
     else:
         for problem in report.mismatched:
             console.print(f"[red]MISMATCH[/red] {problem['sha256']}: {problem['reason']}")
@@ -91,7 +78,7 @@ def verify_cmd(
         raise typer.Exit(1)
 
 
-def refetch_cmd(
+def refetch(
     region: Annotated[str, typer.Option("--region", help="GB/T 2260 code of the region.")],
     year: Annotated[int | None, typer.Option("--year", help="Only this fiscal year.")] = None,
     start_url: Annotated[
@@ -109,10 +96,9 @@ def refetch_cmd(
     from govbudget.tasks.crawl import CrawlFailed
     from govbudget.tasks.crawl_region import NoEntryPoints, crawl_region_now
     from govbudget.tasks.leases import LeaseBusy
-    from govbudget.tasks.runtime import configure
     from govbudget.tasks.url_gate import UnsafeUrl
 
-    svc = configure(Settings.from_env(data_dir=data_dir, allow_loopback=allow_loopback or None))
+    svc = services(data_dir, allow_loopback=allow_loopback or None)
     try:
         result = crawl_region_now(svc, region, fiscal_year=year, start_urls=start_url or None, fresh=True)
     except (NoEntryPoints, LeaseBusy, UnsafeUrl) as exc:
@@ -122,9 +108,7 @@ def refetch_cmd(
         console.print(f"[red]crawl failed:[/red] {exc}")
         raise typer.Exit(1) from exc
     if as_json:
-        sys.stdout.write(
-            json.dumps({k: v for k, v in result.items() if k != "files"}, ensure_ascii=False) + "\n"
-        )
+        print_json({k: v for k, v in result.items() if k != "files"})
         return
     _show_changes(result)
 
@@ -146,55 +130,8 @@ def _show_changes(result: dict[str, Any]) -> None:
         Console().print(f"archive store retried {result['store_retries']} times: {result['store_retried']}")
 
 
-@schedule_app.command("show")
-def schedule_show(
-    count: Annotated[int, typer.Option("--count", help="How many next runs per entry.")] = 3,
-    as_json: AsJson = False,
-) -> None:
-    """Print every beat entry (seasonal crawls, reconciler) with its next runs (China time).
-
-    Example: GOVBUDGET_SCHEDULES_FILE=schedules.json govbudget schedule show --count 5
-    """
-    from govbudget.tasks.schedules import beat_schedule, load_config, next_runs
-
-    settings = Settings.from_env()
-    try:
-        entries = beat_schedule(load_config(settings.schedules_file))
-    except (OSError, ValueError) as exc:
-        console.print(f"[red]bad schedule file:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    now = datetime.now(UTC)
-    rows = [
-        {
-            "name": name,
-            "task": entry["task"],
-            "args": entry.get("args", []),
-            "crontab": str(entry["schedule"]),
-            "expires_s": entry["options"].get("expires"),
-            "next_runs": [t.isoformat() for t in next_runs(entry["schedule"], now, count)],
-        }
-        for name, entry in entries.items()
-    ]
-    if as_json:
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
-        return
-    table = Table(title="beat schedule (Asia/Shanghai)")
-    for col in ("entry", "task", "args", "expires", "next runs"):
-        table.add_column(col)
-    for row in rows:
-        table.add_row(
-            row["name"],
-            row["task"],
-            " ".join(row["args"]),
-            f"{row['expires_s']} s",
-            "\n".join(row["next_runs"]),
-        )
-    Console().print(table)
-
-
 def register(app: typer.Typer) -> None:
-    """Add the archive commands to the main command line."""
-    app.command("export-warc")(export_warc_cmd)
-    app.command("verify")(verify_cmd)
-    app.command("refetch")(refetch_cmd)
-    app.add_typer(schedule_app, name="schedule")
+    """Add ``export-warc``, ``verify`` and ``refetch``."""
+    app.command("export-warc")(export_warc)
+    app.command()(verify)
+    app.command()(refetch)

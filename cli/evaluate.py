@@ -1,23 +1,71 @@
-"""`govbudget eval-parse DIR` and `govbudget corpus write DIR`: the parser's report card.
+"""The report cards: ``eval-sim`` (discovery, on the portal simulator), ``eval-parse`` (the parsers,
+on the rendered corpus) and ``corpus write`` (render that corpus with its truth).
 
-The corpus is rendered from the seeds with known truth, so a parser change can be judged by numbers
-(line-item precision/recall/F1, indicator recall, metadata accuracy, per format) instead of by eye.
+Both score against known truth, so a crawler or parser change is judged by numbers instead of by eye;
+the scoring lives beside what it scores (``govbudget.simulator.evaluate``, ``govbudget.corpus.scoring``).
 """
 
 from __future__ import annotations
 
-import json
 import sys
+import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-console = Console(stderr=True)
+from govbudget.cli.common import console, print_json
+
+if TYPE_CHECKING:
+    from govbudget.simulator.evaluate import SimScore
+
 corpus_app = typer.Typer(help="The rendered test corpus (seeds × formats × variants, with truth).",
                          no_args_is_help=True)
+
+
+def eval_sim(
+    data_dir: Annotated[Path | None, typer.Option(
+        "--data-dir", help="Archive to crawl into (default: a new temporary folder).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as one JSON object.")] = False,
+) -> None:
+    """Crawl the portal simulator twice (fresh, incremental) and score discovery; exit 1 below target.
+
+    Example: govbudget eval-sim --json
+    """
+    from govbudget.simulator.evaluate import evaluate_simulator
+
+    with tempfile.TemporaryDirectory(prefix="govbudget-eval-sim-") as tmp:
+        result = evaluate_simulator(data_dir or Path(tmp))
+    if as_json:
+        print_json(result.as_dict())
+    else:
+        _show_sim(result)
+    for failure in result.failures:
+        console.print(f"[red]target missed:[/red] {failure}")
+    if result.failures:
+        raise typer.Exit(1)
+
+
+def _show_sim(result: SimScore) -> None:
+    table = Table(title="govbudget eval-sim", show_header=False)
+    rows = [
+        ("disclosures served", str(result.expected)),
+        ("archived as disclosures", str(result.archived)),
+        ("recall (target 1.0)", f"{result.recall:.4f}"),
+        ("precision (target >= 0.98)", f"{result.precision:.4f}"),
+        ("first crawl bytes", str(result.first_bytes)),
+        ("second crawl bytes", str(result.second_bytes)),
+        ("second/first (target < 10%)", f"{result.byte_ratio:.2%}"),
+    ]
+    for key, value in rows:
+        table.add_row(key, value)
+    Console().print(table)
+    for sha in result.missed:
+        Console().print(f"missed {sha}")
+    for url in result.decoys_archived:
+        Console().print(f"decoy archived {url}")
 
 
 def _out() -> Console:
@@ -124,7 +172,7 @@ def eval_parse(
                "files": [{"name": s.name, "format": s.fmt, "status": s.status, **s.line_items.as_dict(),
                           "metadata": s.metadata} for s in result.scores],
                "unscored": result.unscored, "below_thresholds": misses}
-        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        print_json(out)
     else:
         _rich_report(overall, by_format, result.unscored)
     if misses:
@@ -156,6 +204,7 @@ def corpus_write(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `eval-parse` and the `corpus` group to the main command line."""
+    """Add ``eval-sim``, ``eval-parse`` and the ``corpus`` group."""
+    app.command("eval-sim")(eval_sim)
     app.command("eval-parse")(eval_parse)
     app.add_typer(corpus_app, name="corpus")

@@ -1,4 +1,5 @@
-"""Dataset commands: `export`, `panel`, `report` and `serve` (the dashboard).
+"""Dataset commands: ``docs`` and ``records`` (the catalog as JSON Lines), ``export``, ``panel``,
+``report`` and ``serve`` (the dashboard).
 
 They only read the archive and catalog that crawls filled, with the same settings as every command.
 """
@@ -15,20 +16,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from govbudget.tasks.settings import Settings
+from govbudget.cli.common import DataDir, console, print_jsonl, services
 
-console = Console(stderr=True)
-DataDir = Annotated[
-    Path | None, typer.Option("--data-dir", help="Where the embedded archive and catalog live.")
-]
 Region = Annotated[str | None, typer.Option("--region", help="GB/T 2260 code; 130000 includes 130400.")]
 Years = Annotated[str | None, typer.Option("--years", help="A fiscal year or range, e.g. 2020-2024.")]
-
-
-def _services(data_dir: Path | None):  # type: ignore[no-untyped-def]
-    from govbudget.tasks.runtime import configure
-
-    return configure(Settings.from_env(data_dir=data_dir))
 
 
 def _selection(region: str | None, years: str | None):  # type: ignore[no-untyped-def]
@@ -39,6 +30,30 @@ def _selection(region: str | None, years: str | None):  # type: ignore[no-untype
     except SelectionError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
+
+
+def docs(
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per archived object.")] = True,
+    data_dir: DataDir = None,
+) -> None:
+    """List every archived object (files and pages) with its provenance and parse status.
+
+    Example: govbudget docs --jsonl | jq 'select(.doc_kind=="budget")'
+    """
+    print_jsonl(services(data_dir).catalog.documents())
+
+
+def records(
+    doc: Annotated[str | None, typer.Option("--doc", help="Only records of this sha256.")] = None,
+    record_type: Annotated[str | None, typer.Option("--type", help="Only this record type.")] = None,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Print records as JSON Lines.")] = True,
+    data_dir: DataDir = None,
+) -> None:
+    """Print the stored parse records (SCHEMA.md).
+
+    Example: govbudget records --jsonl --doc 3f5a... --type line_item
+    """
+    print_jsonl(services(data_dir).catalog.records(sha256=doc, type=record_type))
 
 
 def export(
@@ -58,7 +73,7 @@ def export(
     from govbudget.exports.writer import export as run_export
 
     selection = _selection(region, years)
-    svc = _services(data_dir)
+    svc = services(data_dir)
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
@@ -120,7 +135,7 @@ def panel(
     except PanelError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    svc = _services(data_dir)
+    svc = services(data_dir)
     with console.status("building the panel"):
         table = build(svc.catalog, spec, selection)
     flagged = sum(1 for f in table.column("flags").to_pylist() if f)
@@ -149,7 +164,7 @@ def report(
     from govbudget.exports.report import build_report
 
     selection = _selection(region, years)
-    svc = _services(data_dir)
+    svc = services(data_dir)
     with console.status("reading the catalog"):
         rep = build_report(svc.catalog, selection)
     if as_json:
@@ -198,12 +213,12 @@ def serve(
 
     from govbudget.web.app import create_app
 
-    svc = _services(data_dir)
+    svc = services(data_dir)
     console.print(f"dashboard on http://{host}:{port}/ (catalog {svc.catalog.describe()})")
     uvicorn.run(create_app(svc), host=host, port=port, log_level="warning")
 
 
 def register(app: typer.Typer) -> None:
-    """Plug the dataset commands into the `govbudget` command line."""
-    for command in (export, panel, report, serve):
+    """Add ``docs``, ``records``, ``export``, ``panel``, ``report`` and ``serve``."""
+    for command in (docs, records, export, panel, report, serve):
         app.command()(command)

@@ -1,0 +1,133 @@
+"""``crawl`` (start URLs or a region's entry points, into the archive) and ``sources`` (the registry)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from govbudget.cli.common import DataDir, console, print_json, services
+
+
+def crawl(
+    urls: Annotated[list[str] | None, typer.Argument(
+        help="Start URLs (a home page or a column); default: the region's known entry points.")] = None,
+    region: Annotated[str | None, typer.Option(
+        "--region", help="GB/T 2260 code or name of the region (e.g. 440904 or 电白区).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only disclosures of this fiscal year.")] = None,
+    data_dir: DataDir = None,
+    allow_loopback: Annotated[
+        bool, typer.Option("--allow-loopback", help="Allow 127.0.0.0/8 and ::1 (local simulator).")
+    ] = False,
+    render: Annotated[
+        list[str] | None, typer.Option("--render-host", help="Host whose pages always need a browser.")
+    ] = None,
+    ignore_robots: Annotated[list[str] | None, typer.Option(
+        "--ignore-robots", help="Host whose robots.txt is not applied (a source that agreed).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Crawl from start URLs, archive every disclosure and the pages leading to it, parse the files.
+
+    With --region and no URL, the region's entry points from the registry (`govbudget sources`) are
+    crawled. Example: govbudget crawl --region 茂名市 --year 2022
+    """
+    from govbudget.tasks.crawl import CrawlFailed, run_crawl
+    from govbudget.tasks.progress import CrawlProgress
+    from govbudget.tasks.url_gate import UnsafeUrl
+
+    region_code, start_urls, robots_off = _start(region, list(urls or []))
+    svc = services(data_dir, allow_loopback=allow_loopback or None)
+    try:
+        with CrawlProgress(console) as progress:
+            summary = run_crawl(
+                svc, start_urls, region_code=region_code, fiscal_year=year, render_hosts=render or [],
+                on_event=progress.update, ignore_robots_hosts=[*robots_off, *(ignore_robots or [])],
+            )
+    except UnsafeUrl as exc:
+        console.print(f"[red]refused:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except CrawlFailed as exc:
+        console.print(f"[red]crawl failed:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    show_summary(summary.as_dict(), as_json)
+
+
+def _start(region: str | None, urls: list[str]) -> tuple[str | None, list[str], list[str]]:
+    """(region code, start URLs, hosts not to apply robots.txt to); exit 2 when there is nothing to crawl."""
+    from govbudget.crawler.regions import NoEntryPointsKnown, UnknownRegion, region_start
+
+    if region is None:
+        if not urls:
+            console.print("[red]nothing to crawl:[/red] give start URLs or --region CODE|NAME")
+            raise typer.Exit(2)
+        return None, urls, []
+    try:
+        start = region_start(region, urls)
+    except UnknownRegion as exc:
+        console.print(f"[red]unknown region:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except NoEntryPointsKnown as exc:
+        hint = f" (divisions under it that have some: {', '.join(exc.below)})" if exc.below else ""
+        console.print(f"[red]no entry points known for {exc.region_code}[/red]{hint}: give start URLs")
+        raise typer.Exit(2) from exc
+    return start.region_code, start.urls, start.ignore_robots_hosts
+
+
+def show_summary(summary: dict[str, object], as_json: bool) -> None:
+    """A crawl's summary as one JSON object (without the file list) or as a table."""
+    if as_json:
+        print_json({k: v for k, v in summary.items() if k != "files"})
+        return
+    table = Table(title="crawl summary", show_header=False)
+    for key in (
+        "crawl_id", "pages_fetched", "files_archived", "files_new", "files_already_archived",
+        "parsed_ok", "parsed_partial", "parsed_failed", "parse_pending", "refused_urls",
+        "browser_requests", "seconds", "log_file",
+    ):
+        table.add_row(key, str(summary[key]))
+    Console().print(table)
+    if summary["files_new"] == 0:
+        Console().print("nothing new archived: every file was already in the archive")
+
+
+def sources(
+    region: Annotated[str | None, typer.Option(
+        "--region", help="GB/T 2260 code or name; lists it and the divisions under it.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per entry point.")] = False,
+) -> None:
+    """List the known portal entry points of the region registry, with where each URL came from.
+
+    Example: govbudget sources --region 茂名市
+    """
+    from govbudget.crawler.regions import UnknownRegion, entry_points, resolve
+
+    code = None
+    if region:
+        try:
+            code = resolve(region).code
+        except UnknownRegion as exc:
+            console.print(f"[red]unknown region:[/red] {exc}")
+            raise typer.Exit(2) from exc
+    rows = entry_points(code, include_children=True)
+    if as_json:
+        for e in rows:
+            print_json(asdict(e))
+        return
+    table = Table(title=f"entry points ({len(rows)})")
+    for col in ("code", "region", "url", "label", "source"):
+        table.add_column(col, overflow="fold")
+    for e in rows:
+        table.add_row(e.region_code, e.region_name, e.url, e.label, e.source_url)
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
+    if not rows:
+        console.print("no entry points known for this region")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``crawl`` and ``sources``."""
+    app.command()(crawl)
+    app.command()(sources)
