@@ -16,10 +16,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
 from govbudget.exports.collect import Selection, file_documents
-from govbudget.storage.catalog import crawl_runs_t
 
 UNKNOWN_REGION = "unknown"
 
@@ -120,9 +117,7 @@ def failed_checks(catalog: Any, docs: list[dict[str, Any]]) -> list[dict[str, An
 
 def crawl_runs(catalog: Any) -> list[dict[str, Any]]:
     """Every crawl run, oldest first, with its summary."""
-    stmt = select(crawl_runs_t).order_by(crawl_runs_t.c.started_at, crawl_runs_t.c.id)
-    with catalog.engine.connect() as conn:
-        return [dict(row) for row in conn.execute(stmt).mappings()]
+    return [dict(row) for row in catalog.crawl_runs()]
 
 
 def withdrawn(catalog: Any, docs: list[dict[str, Any]], runs: list[dict[str, Any]]) -> list[dict[str, Any]]:

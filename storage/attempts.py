@@ -20,10 +20,12 @@ attempts_t = ParseAttempt.__table__
 
 @dataclass(frozen=True)
 class AttemptCount:
-    """Counters after this start: `crashes` are earlier starts that never finished."""
+    """Counters after this start: `crashes` are earlier starts that never finished. `worker` started
+    the last attempt."""
 
     started: int
     finished: int
+    worker: str | None = None
 
     @property
     def crashes(self) -> int:
@@ -42,7 +44,7 @@ def start_parse_attempt(catalog: Catalog, sha256: str, worker: str | None = None
             set_={"started": attempts_t.c.started + 1, "last_started_at": now, "worker": worker},
         ).returning(attempts_t.c.started, attempts_t.c.finished)
         started, finished = conn.execute(stmt).one()
-        return AttemptCount(int(started), int(finished))
+        return AttemptCount(int(started), int(finished), worker)
 
 
 def finish_parse_attempt(catalog: Catalog, sha256: str) -> None:
@@ -56,4 +58,15 @@ def finish_parse_attempt(catalog: Catalog, sha256: str) -> None:
 def parse_attempts(catalog: Catalog, sha256: str) -> AttemptCount | None:
     """The counters of `sha256`, or None when no parse ever started."""
     row = next(catalog.rows(select(attempts_t).where(attempts_t.c.sha256 == sha256)), None)
-    return None if row is None else AttemptCount(row.started, row.finished)
+    return None if row is None else AttemptCount(row.started, row.finished, row.worker)
+
+
+def unfinished_parses(catalog: Catalog, worker: str) -> list[str]:
+    """Digests whose latest attempt `worker` started, with more starts than finishes counted: it is
+    parsing them now (or an attempt on them died)."""
+    stmt = (
+        select(attempts_t.c.sha256)
+        .where(attempts_t.c.worker == worker, attempts_t.c.started > attempts_t.c.finished)
+        .order_by(attempts_t.c.last_started_at, attempts_t.c.sha256)
+    )
+    return [row.sha256 for row in catalog.rows(stmt)]

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from govbudget.storage import catalog_queries as q
 from govbudget.storage.catalog_models import Base, Capture, CrawlRun, ParseResult, Record, StoredObject
-from govbudget.storage.engine import WRITE_OPTION, make_engine
+from govbudget.storage.engine import WRITE_OPTION, CatalogUnavailable, make_engine
 from govbudget.storage.fetch import utc_now
 from govbudget.storage.migrate import upgrade
 from govbudget.storage.rows import CaptureRow, Row
+
+__all__ = ["PARSE_STATUSES", "CaptureRow", "Catalog", "CatalogUnavailable", "Row"]
 
 PARSE_STATUSES = ("ok", "partial", "failed")
 _OBJECT_INSERTS: dict[str, Any] = {}  # dialect name → the prebuilt objects upsert
@@ -83,11 +86,14 @@ class Catalog:
                 yield conn
 
     def transaction(self) -> Any:
-        """A write transaction for the storage modules that keep their own tables (leases, attempts)."""
+        """A write transaction for the storage modules that keep their own tables (leases, attempts).
+
+        Storage only: other rooms call the named methods below and never build SQL themselves.
+        """
         return self._write()
 
     def rows(self, stmt: Any) -> Iterator[Row]:
-        """Stream the rows of any read statement as `Row` dicts (for storage modules and reports)."""
+        """Stream the rows of a read statement as `Row` dicts (storage only, like `transaction`)."""
         return self._rows(stmt)
 
     def _rows(self, stmt: Any) -> Iterator[Row]:
@@ -125,6 +131,10 @@ class Catalog:
     def has_object(self, sha256: str) -> bool:
         with self.engine.connect() as conn:
             return bool(conn.scalar(select(exists().where(objects_t.c.sha256 == sha256))))
+
+    def objects(self) -> Iterator[Row]:
+        """Every archived object (sha256, size, storage_key, content_type, first_seen_at), by digest."""
+        return self._rows(select(objects_t).order_by(objects_t.c.sha256))
 
     def add_capture(self, c: CaptureRow) -> int:
         """Insert one capture (its object must already be recorded) and return its id."""
@@ -263,10 +273,28 @@ class Catalog:
             stmt = stmt.where(parse_results_t.c.sha256 == sha256)
         return self._rows(stmt)
 
-    def unparsed_files(self) -> list[str]:
-        """Digests of objects captured as files that have no parse result: what a reconciler re-queues."""
+    def unparsed_files(
+        self, *, first_seen_by: datetime | None = None, limit: int | None = None
+    ) -> list[str]:
+        """Digests of objects captured as files that have no parse result: what a reconciler re-queues.
+
+        Oldest first; `first_seen_by` keeps those first seen at or before that time, `limit` the first
+        that many.
+        """
         with self.engine.connect() as conn:
-            return list(conn.scalars(q.unparsed_files()))
+            return list(conn.scalars(q.unparsed_files(first_seen_by, limit)))
+
+    def parse_tally(self, crawl_id: str, *, members: bool = False) -> dict[str, int]:
+        """How parsing went for the files crawl `crawl_id` fetched: objects by the status of their
+        latest parse (``ok``, ``partial``, ``failed``) and ``pending`` (no result yet).
+
+        `members=True` tallies the ZIP/RAR members its archives gave instead (they are not fetched).
+        """
+        tally = dict.fromkeys((*PARSE_STATUSES, "pending"), 0)
+        with self.engine.connect() as conn:
+            for status, count in conn.execute(q.crawl_parse_tally(crawl_id, members)):
+                tally[status or "pending"] += int(count)
+        return tally
 
     def records(
         self, sha256: str | None = None, type: str | None = None, parser: str | None = None
@@ -320,6 +348,29 @@ class Catalog:
 
     def crawl_run(self, crawl_id: str) -> Row | None:
         return next(self._rows(select(crawl_runs_t).where(crawl_runs_t.c.id == crawl_id)), None)
+
+    def crawl_runs(self) -> Iterator[Row]:
+        """Every crawl run with its summary, oldest first (by start time, then id)."""
+        return self._rows(select(crawl_runs_t).order_by(crawl_runs_t.c.started_at, crawl_runs_t.c.id))
+
+    def crawled_regions(self) -> list[str]:
+        """Codes of the regions that have crawl runs, sorted."""
+        stmt = select(crawl_runs_t.c.region_code).where(crawl_runs_t.c.region_code.is_not(None)).distinct()
+        with self.engine.connect() as conn:
+            return sorted(conn.scalars(stmt))
+
+    def last_start_urls(self, region_code: str) -> list[str]:
+        """The start URLs of the region's most recent crawl run that had any; [] when none had."""
+        stmt = (
+            select(crawl_runs_t.c.start_urls)
+            .where(crawl_runs_t.c.region_code == region_code)
+            .order_by(crawl_runs_t.c.started_at.desc())
+        )
+        with self.engine.connect() as conn:
+            for urls in conn.scalars(stmt):
+                if urls:
+                    return list(urls)
+        return []
 
     def count(self, table: str) -> int:
         """Row count of one catalog table (for summaries and tests)."""

@@ -7,6 +7,7 @@ and PostgreSQL both run.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, select
@@ -44,14 +45,33 @@ def latest_parse() -> Any:
     return select(*cols, rank.label("rn")).subquery("lp")
 
 
-def unparsed_files() -> Select[Any]:
+def unparsed_files(first_seen_by: datetime | None = None, limit: int | None = None) -> Select[Any]:
+    """Digests of file objects with no parse result, oldest first (first seen at or before a time)."""
     is_file = exists().where(captures_t.c.sha256 == objects_t.c.sha256, captures_t.c.kind == "file")
     parsed = exists().where(parse_results_t.c.sha256 == objects_t.c.sha256)
-    return (
-        select(objects_t.c.sha256)
-        .where(is_file, ~parsed)
-        .order_by(objects_t.c.first_seen_at, objects_t.c.sha256)
+    stmt = select(objects_t.c.sha256).where(is_file, ~parsed)
+    if first_seen_by is not None:
+        stmt = stmt.where(objects_t.c.first_seen_at <= first_seen_by)
+    return stmt.order_by(objects_t.c.first_seen_at, objects_t.c.sha256).limit(limit)
+
+
+def crawl_parse_tally(crawl_id: str, members: bool) -> Select[Any]:
+    """(latest parse status or None, object count) over the files crawl `crawl_id` captured.
+
+    `members` picks the ZIP/RAR members its archives gave (captured at ``<referrer>#<link_text>``,
+    `fetch.is_archive_member`) instead of the files it fetched.
+    """
+    member = and_(captures_t.c.referrer.is_not(None), captures_t.c.link_text.is_not(None),
+                  captures_t.c.url == captures_t.c.referrer + "#" + captures_t.c.link_text)
+    files = (
+        select(captures_t.c.sha256)
+        .where(captures_t.c.crawl_id == crawl_id, captures_t.c.kind == "file", member if members else ~member)
+        .distinct()
+        .subquery("files")
     )
+    lp = latest_parse()
+    joined = files.outerjoin(lp, and_(lp.c.sha256 == files.c.sha256, lp.c.rn == 1))
+    return select(lp.c.status, func.count()).select_from(joined).group_by(lp.c.status)
 
 
 def records(sha256: str | None, type: str | None, parser: str | None) -> Select[Any]:

@@ -16,11 +16,15 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 
 DEFAULT_URL = "sqlite:///./govbudget-data/catalog.sqlite3"
 WRITE_OPTION = "govbudget_write"
 SQLITE_BUSY_TIMEOUT_S = 60.0
+# What a catalog call raises when the database is unreachable, restarting or locked past the busy
+# timeout: a transient error, worth retrying (the catalog's counterpart of `StoreUnavailable`).
+CatalogUnavailable = OperationalError
 
 
 def _json_default(value: Any) -> Any:

@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from govbudget.storage.catalog import Catalog, objects_t
+from govbudget.storage.catalog import Catalog
 from govbudget.storage.keys import CONTENT_PREFIX, content_key, sha256_hex
 from govbudget.storage.object_store import ObjectNotFound, ObjectStore
 
@@ -54,8 +52,7 @@ def verify_archive(
     """Check every object the catalog lists; `on_object` is called per digest (for progress bars)."""
     report = VerifyReport()
     listed: set[str] = set()
-    stmt = select(objects_t.c.sha256, objects_t.c.storage_key, objects_t.c.size).order_by(objects_t.c.sha256)
-    for row in catalog.rows(stmt):
+    for row in catalog.objects():
         sha = row.sha256
         listed.add(row.storage_key)
         report.checked += 1

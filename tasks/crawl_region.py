@@ -17,9 +17,6 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import select
-
-from govbudget.storage.catalog import crawl_runs_t
 from govbudget.storage.history import compare_crawl, summarise
 from govbudget.tasks.app import CRAWL_QUEUE, app
 from govbudget.tasks.crawl import run_crawl
@@ -37,8 +34,7 @@ class NoEntryPoints(LookupError):
 
 def known_regions(svc: Services) -> list[str]:
     """Region codes the catalog has crawl runs for."""
-    stmt = select(crawl_runs_t.c.region_code).where(crawl_runs_t.c.region_code.is_not(None)).distinct()
-    return sorted(row.region_code for row in svc.catalog.rows(stmt))
+    return svc.catalog.crawled_regions()
 
 
 def entry_points(svc: Services, region_code: str) -> list[str]:
@@ -47,14 +43,9 @@ def entry_points(svc: Services, region_code: str) -> list[str]:
     A re-fetch repeats what this archive actually crawled (a researcher may have added URLs); a
     region never crawled here starts from the registry's known portal columns.
     """
-    stmt = (
-        select(crawl_runs_t.c.start_urls)
-        .where(crawl_runs_t.c.region_code == region_code)
-        .order_by(crawl_runs_t.c.started_at.desc())
-    )
-    for row in svc.catalog.rows(stmt):
-        if row.start_urls:
-            return list(row.start_urls)
+    crawled = svc.catalog.last_start_urls(region_code)
+    if crawled:
+        return crawled
     from govbudget.crawler.regions import entry_points as registered
 
     known = [e.url for e in registered(region_code)]

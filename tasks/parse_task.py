@@ -16,12 +16,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy.exc import OperationalError
-
 from govbudget.crawler.classify import classify_link
 from govbudget.parsers import parse_bytes
 from govbudget.parsers.outcome import Member, ParseOutcome, failed_outcome
 from govbudget.storage.attempts import finish_parse_attempt, start_parse_attempt
+from govbudget.storage.catalog import CatalogUnavailable
 from govbudget.storage.fetch import Fetch, member_url
 from govbudget.storage.keys import content_key, sha256_hex
 from govbudget.storage.object_store import ObjectNotFound, StoreUnavailable
@@ -30,7 +29,7 @@ from govbudget.tasks.app import app
 from govbudget.tasks.parse_sandbox import Limits, Target, parse_sandboxed
 from govbudget.tasks.runtime import Services, services
 
-TRANSIENT_ERRORS = (StoreUnavailable, OperationalError, ConnectionError, TimeoutError)
+TRANSIENT_ERRORS = (StoreUnavailable, CatalogUnavailable, ConnectionError, TimeoutError)
 MAX_CRASHES = 3
 GAVE_UP_PARSER = "archive"
 PARSE_TARGET: Target = parse_bytes  # what the sandboxed child runs; tests swap in a misbehaving parser

@@ -11,10 +11,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
-from govbudget.storage.catalog import objects_t
-from govbudget.storage.catalog_queries import unparsed_files
 from govbudget.storage.fetch import utc_now
 from govbudget.tasks.app import PARSE_QUEUE, app
 from govbudget.tasks.runtime import Services, services
@@ -23,8 +19,7 @@ from govbudget.tasks.runtime import Services, services
 def find_unparsed(svc: Services, *, min_age_s: float = 0.0, limit: int = 10_000) -> list[str]:
     """Digests of file objects with no parse result, first seen at least `min_age_s` ago."""
     cutoff = utc_now() - timedelta(seconds=min_age_s)
-    stmt = unparsed_files().where(objects_t.c.first_seen_at <= cutoff).limit(limit)
-    return [row.sha256 for row in svc.catalog.rows(select(stmt.subquery().c.sha256))]
+    return svc.catalog.unparsed_files(first_seen_by=cutoff, limit=limit)
 
 
 def reconcile(svc: Services, *, min_age_s: float = 300.0, limit: int = 10_000) -> dict[str, object]:

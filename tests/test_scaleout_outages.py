@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from govbudget.storage.catalog import captures_t, parse_results_t
 from govbudget.storage.keys import CONTENT_PREFIX
 from govbudget.tasks.crawl_region import crawl_region_now
 from govbudget.tasks.reconcile import reconcile
@@ -104,10 +102,10 @@ def test_crawl_survives_redis_restart_and_s3_outage(
     assert result["changes"]["new"] == len(expected)
     for sha in expected:
         assert svc.store.size(f"{CONTENT_PREFIX}{sha[:2]}/{sha[2:4]}/{sha}") is not None
-    parsed = [row.sha256 for row in svc.catalog.rows(select(parse_results_t.c.sha256))]
+    parsed = [row.sha256 for row in svc.catalog.parse_results()]
     assert sorted(parsed) == sorted(expected), f"requeued {requeued}; worker log in {tmp_path}"
     # Nothing stored twice: one object per digest, one capture per URL fetched in this crawl.
     catalog_keys = sorted(d["storage_key"] for d in svc.catalog.documents())
     assert sorted(svc.store.iter_keys(CONTENT_PREFIX)) == catalog_keys
-    urls = [row.url for row in svc.catalog.rows(select(captures_t.c.url))]
+    urls = [row.url for row in svc.catalog.captures()]
     assert len(urls) == len(set(urls)) == result["pages_fetched"] + result["files_archived"]

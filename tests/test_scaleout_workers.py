@@ -17,10 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from govbudget.storage.attempts import attempts_t
-from govbudget.storage.catalog import parse_results_t
+from govbudget.storage.attempts import parse_attempts, unfinished_parses
 from govbudget.storage.keys import CONTENT_PREFIX
 from govbudget.tasks.crawl import run_crawl
 from govbudget.tasks.runtime import configure
@@ -48,14 +46,11 @@ def settings(tmp_path: Path, redis_url: str, pg_database_url: str, moto_s3: dict
 
 def _kill_when_parsing(svc: Any, worker: str, proc: Any, done: threading.Event, out: dict[str, Any]) -> None:
     """SIGKILL `proc` as soon as the catalog shows it started a parse it has not finished."""
-    stmt = select(attempts_t).where(
-        attempts_t.c.worker == worker, attempts_t.c.started > attempts_t.c.finished
-    )
     while not done.is_set():
-        row = next(svc.catalog.rows(stmt), None)
-        if row is not None:
+        parsing = unfinished_parses(svc.catalog, worker)
+        if parsing:
             os.kill(proc.pid, signal.SIGKILL)
-            out["sha256"] = row.sha256
+            out["sha256"] = parsing[0]
             return
         time.sleep(0.01)
 
@@ -86,12 +81,13 @@ def test_sigkilled_worker_mid_parse_leaves_exactly_one_result_per_object(
     expected = {h for u, h in simulator.disclosure_urls().items() if u.startswith(site.start_url)}
     assert set(summary.files) == expected
     assert summary.parse_pending == 0, "the killed worker's task was not redone"
-    redone = next(svc.catalog.rows(select(attempts_t).where(attempts_t.c.sha256 == killed["sha256"])))
+    redone = parse_attempts(svc.catalog, killed["sha256"])
+    assert redone is not None
     assert redone.started >= 2 and redone.finished >= 1, "the interrupted parse ran again"
     assert "survivor" in (redone.worker or "")
 
     per_object: dict[str, int] = {}
-    for row in svc.catalog.rows(select(parse_results_t.c.sha256)):
+    for row in svc.catalog.parse_results():
         per_object[row.sha256] = per_object.get(row.sha256, 0) + 1
     assert per_object == dict.fromkeys(expected, 1), "missing or duplicated parse results"
     catalog_keys = sorted(d["storage_key"] for d in svc.catalog.documents())

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-
-from govbudget.storage.catalog import CaptureRow, Catalog, objects_t
+from govbudget.storage.catalog import CaptureRow, Catalog
 from govbudget.storage.keys import content_key, sha256_hex
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
@@ -27,7 +25,7 @@ def test_record_capture_creates_the_object_once_and_flags_revisits(catalog: Cata
     first, second = catalog.captures(sha256_hex(b"list v1"))
     assert (first["id"], first["revisit"]) == (id1, False)
     assert (second["id"], second["revisit"]) == (id2, True)
-    (obj,) = catalog.rows(select(objects_t))
+    (obj,) = catalog.objects()
     assert obj["size"] == len(b"list v1")
     assert obj["storage_key"] == content_key(sha256_hex(b"list v1"))
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from govbudget.storage.catalog import CaptureRow, Catalog
 from govbudget.storage.catalog_queries import DOCUMENT_KEYS
+from govbudget.storage.fetch import utc_now
 from govbudget.storage.keys import content_key, sha256_hex
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
@@ -257,6 +258,30 @@ def test_unparsed_files_lists_file_objects_without_a_result(catalog: Catalog) ->
     assert catalog.unparsed_files() == [pending]
 
 
+def test_unparsed_files_oldest_first_up_to_a_time_and_a_limit(catalog: Catalog) -> None:
+    def pending_file(body: bytes) -> str:
+        sha = _object(catalog, body)
+        catalog.add_capture(CaptureRow(sha256=sha, url=f"http://x/{body.decode()}.pdf"))
+        return sha
+
+    old = [pending_file(b"first"), pending_file(b"second")]
+    cutoff = utc_now()
+    young = pending_file(b"third")
+    assert catalog.unparsed_files() == [*old, young]
+    assert catalog.unparsed_files(first_seen_by=cutoff) == old
+    assert catalog.unparsed_files(first_seen_by=cutoff, limit=1) == old[:1]
+    assert catalog.unparsed_files(first_seen_by=T0) == []
+
+
+def test_objects_lists_every_archived_object_by_digest(catalog: Catalog) -> None:
+    shas = [_object(catalog, body) for body in (b"one", b"two", b"three")]
+    objects = list(catalog.objects())
+    assert [o.sha256 for o in objects] == sorted(shas)
+    assert {o.sha256: (o.size, o.storage_key) for o in objects} == {
+        sha256_hex(b): (len(b), content_key(sha256_hex(b))) for b in (b"one", b"two", b"three")
+    }
+
+
 # -- documents -------------------------------------------------------------------------------------------
 
 
@@ -327,6 +352,31 @@ def test_crawl_runs_start_and_finish(catalog: Catalog) -> None:
     assert run["finished_at"] >= run["started_at"]
     with pytest.raises(KeyError):
         catalog.finish_crawl("no-such-run", {}, "failed")
+
+
+def test_crawl_runs_are_listed_oldest_first(catalog: Catalog) -> None:
+    ids = [catalog.start_crawl([f"http://x/{n}/"], region_code="130400", crawl_id=n) for n in ("b", "a", "c")]
+    catalog.finish_crawl("a", {"files": 2}, "finished")
+    runs = list(catalog.crawl_runs())
+    assert [r["id"] for r in runs] == ids
+    assert runs[1]["summary"] == {"files": 2} and runs[1]["status"] == "finished"
+    assert runs[0]["start_urls"] == ["http://x/b/"]
+
+
+def test_crawled_regions_are_the_distinct_codes_of_crawl_runs(catalog: Catalog) -> None:
+    assert catalog.crawled_regions() == []
+    for region in ("320000", "130400", None, "320000"):
+        catalog.start_crawl(["http://x/"], region_code=region)
+    assert catalog.crawled_regions() == ["130400", "320000"]
+
+
+def test_last_start_urls_are_the_latest_runs_that_had_any(catalog: Catalog) -> None:
+    assert catalog.last_start_urls("130400") == []
+    catalog.start_crawl(["http://old/"], region_code="130400")
+    catalog.start_crawl(["http://new/", "http://new/2"], region_code="130400")
+    catalog.start_crawl([], region_code="130400")  # a run without start URLs is passed over
+    catalog.start_crawl(["http://other/"], region_code="320000")
+    assert catalog.last_start_urls("130400") == ["http://new/", "http://new/2"]
 
 
 # -- opening ---------------------------------------------------------------------------------------------

@@ -6,7 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from govbudget.storage.attempts import finish_parse_attempt, parse_attempts, start_parse_attempt
+from govbudget.storage.attempts import (
+    finish_parse_attempt,
+    parse_attempts,
+    start_parse_attempt,
+    unfinished_parses,
+)
 from govbudget.storage.catalog import Catalog
 from govbudget.storage.history import compare_crawl, summarise, url_marks
 from govbudget.storage.leases import acquire_lease, lease_holder, release_lease, renew_lease
@@ -44,9 +49,12 @@ def test_attempts_count_crashes(catalog: Catalog) -> None:
     assert parse_attempts(catalog, "a" * 64) is None
     assert start_parse_attempt(catalog, "a" * 64, "w1").crashes == 0
     assert start_parse_attempt(catalog, "a" * 64, "w2").crashes == 1  # the first never finished
+    assert unfinished_parses(catalog, "w2") == ["a" * 64] and unfinished_parses(catalog, "w1") == []
     finish_parse_attempt(catalog, "a" * 64)
     count = parse_attempts(catalog, "a" * 64)
-    assert (count.started, count.finished) == (2, 1)
+    assert (count.started, count.finished, count.worker) == (2, 1, "w2")
+    finish_parse_attempt(catalog, "a" * 64)
+    assert unfinished_parses(catalog, "w2") == []
 
 
 def _capture(catalog: Catalog, url: str, body: str, crawl: str, at: datetime) -> None:
