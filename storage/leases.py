@@ -2,12 +2,23 @@
 
 Acquiring is one statement (INSERT ... ON CONFLICT DO UPDATE ... WHERE expired or ours), so two
 workers racing for the same name cannot both win on PostgreSQL or SQLite. Expiry uses the callers'
-clocks; keep worker clocks in sync (NTP) and ttl well above any skew. A holder renews while it works,
-so a lease only lapses when its holder died.
+clocks; keep worker clocks in sync (NTP) and ttl well above any skew.
+
+`held_lease` holds one for the length of a block: a region crawl takes `crawl:<code>` so two workers
+(on one machine or many) never crawl the same region at once. Its time-to-live is short and renewed
+every third of it from a heartbeat thread while the block runs, so a worker that dies (SIGKILL, lost
+machine) frees the region within one ttl, not hours later.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import delete, or_, select, update
@@ -17,7 +28,18 @@ from govbudget.storage.catalog_models import Lease
 from govbudget.storage.fetch import utc_now
 from govbudget.storage.rows import Row
 
+log = logging.getLogger(__name__)
 leases_t = Lease.__table__
+DEFAULT_TTL_S = 120.0
+
+
+class LeaseBusy(RuntimeError):
+    """Someone else holds the lease; the message says who and until when."""
+
+
+def make_holder() -> str:
+    """A holder id naming this host and process (what an operator wants to see in a busy message)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def acquire_lease(catalog: Catalog, name: str, holder: str, ttl_s: float) -> bool:
@@ -60,3 +82,34 @@ def lease_holder(catalog: Catalog, name: str) -> Row | None:
     """The live lease on `name` (holder, acquired_at, expires_at), or None when free or expired."""
     stmt = select(leases_t).where(leases_t.c.name == name, leases_t.c.expires_at >= utc_now())
     return next(catalog.rows(stmt), None)
+
+
+@contextmanager
+def held_lease(
+    catalog: Catalog, name: str, *, ttl_s: float = DEFAULT_TTL_S, holder: str | None = None
+) -> Iterator[str]:
+    """Acquire `name` or raise `LeaseBusy`; renew it in the background; release it on exit."""
+    holder = holder or make_holder()
+    if not acquire_lease(catalog, name, holder, ttl_s):
+        current = lease_holder(catalog, name)
+        who = f"{current.holder} until {current.expires_at.isoformat()}" if current else "another worker"
+        raise LeaseBusy(f"{name} is held by {who}")
+    stop = threading.Event()
+
+    def heartbeat() -> None:
+        while not stop.wait(ttl_s / 3):
+            try:
+                if not renew_lease(catalog, name, holder, ttl_s):
+                    log.error("lease %s was lost (expired and taken over)", name)
+                    return
+            except Exception:  # a database hiccup: try again next beat, the ttl leaves room
+                log.exception("renewing lease %s failed", name)
+
+    thread = threading.Thread(target=heartbeat, name=f"lease-{name}", daemon=True)
+    thread.start()
+    try:
+        yield holder
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        release_lease(catalog, name, holder)

@@ -2,7 +2,7 @@
 
 The task runs Scrapy in a subprocess (``tasks.crawl.run_crawl``), because the Twisted reactor cannot
 restart inside a long-lived worker. Only one crawl of a region runs at a time anywhere: the task
-holds the catalog lease ``crawl:<code>`` (``tasks.leases``); a second request for the same region
+holds the catalog lease ``crawl:<code>`` (``storage.leases``); a second request for the same region
 while it runs is skipped, not queued behind it. The result is the crawl summary plus the per-document
 re-fetch report (new / unchanged / changed / gone) and what the archive step had to retry.
 
@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from govbudget.storage.history import compare_crawl, summarise
+from govbudget.storage.leases import DEFAULT_TTL_S, LeaseBusy, held_lease
 from govbudget.tasks.app import CRAWL_QUEUE, app
 from govbudget.tasks.crawl import run_crawl
-from govbudget.tasks.leases import DEFAULT_TTL_S, LeaseBusy, held_lease
 from govbudget.tasks.runtime import Services, services
 from govbudget.tasks.schedules import ALL_PROVINCES, load_config
 

@@ -14,9 +14,15 @@ from govbudget.storage.attempts import (
 )
 from govbudget.storage.catalog import Catalog
 from govbudget.storage.history import compare_crawl, summarise, url_marks
-from govbudget.storage.leases import acquire_lease, lease_holder, release_lease, renew_lease
+from govbudget.storage.leases import (
+    LeaseBusy,
+    acquire_lease,
+    held_lease,
+    lease_holder,
+    release_lease,
+    renew_lease,
+)
 from govbudget.storage.rows import CaptureRow
-from govbudget.tasks.leases import LeaseBusy, held_lease
 
 T0 = datetime(2025, 3, 1, tzinfo=UTC)
 
