@@ -207,7 +207,8 @@ class Catalog:
         Idempotent and safe under concurrency: the parse_results upsert comes first and row-locks
         (sha256, parser) until commit, so two workers saving the same result run one after the other;
         records are upserted by (sha256, parser, seq) and any tail left by a longer earlier run is
-        deleted, all in one transaction. `attempts` counts the saves, so a reconciler can cap retries.
+        deleted, all in one transaction. How often a parse was tried is counted apart, from the start
+        (`storage.attempts`), so that a parse that kills its worker is counted too.
         """
         if status not in PARSE_STATUSES:
             raise ValueError(f"status must be one of {PARSE_STATUSES}, got {status!r}")
@@ -224,7 +225,6 @@ class Catalog:
                 errors=[str(e) for e in errors],
                 parsed_at=utc_now(),
                 record_count=len(rows),
-                attempts=1,
             )
             conn.execute(
                 stmt.on_conflict_do_update(
@@ -234,7 +234,6 @@ class Catalog:
                         "errors": stmt.excluded.errors,
                         "parsed_at": stmt.excluded.parsed_at,
                         "record_count": stmt.excluded.record_count,
-                        "attempts": parse_results_t.c.attempts + 1,
                     },
                 )
             )

@@ -123,7 +123,6 @@ class ParseResult(Base):
     errors: Mapped[list[Any]]
     parsed_at: Mapped[datetime]
     record_count: Mapped[int] = mapped_column(Integer)
-    attempts: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class Record(Base):

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
@@ -90,4 +91,49 @@ def test_downgrade_then_upgrade_round_trips(tmp_path: Path) -> None:
     assert {"objects", "captures", "parse_results", "records", "crawl_runs"} <= set(
         sa.inspect(engine).get_table_names()
     )
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def scratch_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database of its own (migrating the shared test database down would disturb other tests)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+    return request.getfixturevalue("fresh_pg_database")()
+
+
+def _parse_results(engine: sa.Engine) -> list[dict]:
+    table = sa.Table("parse_results", sa.MetaData(), autoload_with=engine)  # the schema as it is now
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(table)).mappings()]
+
+
+def test_0003_drops_parse_results_attempts_and_keeps_every_row(scratch_url: str) -> None:
+    assert _head() == "0003_drop_parse_results_attempts"
+    engine = make_engine(scratch_url)
+    upgrade(engine, "0002_leases_attempts_marks")
+    stamp = "'2024-03-01 08:00:00'"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"INSERT INTO objects VALUES ('{'a' * 64}', 7, 'k', NULL, {stamp})"))
+        conn.execute(sa.text(
+            "INSERT INTO parse_results (sha256, parser, status, errors, parsed_at, record_count, attempts)"
+            f" VALUES ('{'a' * 64}', 'pdf@1', 'partial', '[\"p. 3\"]', {stamp}, 4, 3)"
+        ))
+    upgrade(engine)
+    (row,) = _parse_results(engine)
+    assert "attempts" not in row
+    assert (row["sha256"], row["parser"], row["status"], row["errors"], row["record_count"]) == (
+        "a" * 64, "pdf@1", "partial", ["p. 3"], 4
+    )
+    uniques = {u["name"] for u in sa.inspect(engine).get_unique_constraints("parse_results")}
+    assert "uq_parse_results_sha256_parser" in uniques
+
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002_leases_attempts_marks")
+    (row,) = _parse_results(engine)
+    assert (row["sha256"], row["attempts"]) == ("a" * 64, 1)
+    (attempts,) = [c for c in sa.inspect(engine).get_columns("parse_results") if c["name"] == "attempts"]
+    assert attempts["nullable"] is False and attempts["default"] is None
     engine.dispose()
