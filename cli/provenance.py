@@ -93,9 +93,9 @@ def refetch(
 
     Example: govbudget refetch --region 130400 --year 2022
     """
+    from govbudget.storage.leases import LeaseBusy
     from govbudget.tasks.crawl import CrawlFailed
     from govbudget.tasks.crawl_region import NoEntryPoints, crawl_region_now
-    from govbudget.tasks.leases import LeaseBusy
     from govbudget.tasks.url_gate import UnsafeUrl
 
     svc = services(data_dir, allow_loopback=allow_loopback or None)
