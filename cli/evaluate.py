@@ -101,29 +101,7 @@ def _rich_report(overall: Any, by_format: dict[str, Any], unscored: list[str]) -
         out.print(f"metadata accuracy by field: {by_field}")
     if unscored:
         out.print(f"{len(unscored)} file(s) without truth, not scored: {', '.join(unscored[:5])}"
-                        + (" …" if len(unscored) > 5 else ""))
-
-
-def _below(overall: Any, by_format: dict[str, Any], min_f1: float | None, min_format_f1: float | None,
-           min_indicator_recall: float | None, min_fact_recall: float | None = None) -> list[str]:
-    """Which thresholds the run misses, as sentences (empty when all are met)."""
-    misses = []
-    f1 = overall.line_items.f1
-    if min_f1 is not None and (f1 is None or f1 < min_f1):
-        misses.append(f"line-item F1 {_pct(f1)} < {min_f1}")
-    if min_format_f1 is not None:
-        for name, s in by_format.items():
-            if s.line_items.f1 is not None and s.line_items.f1 < min_format_f1:
-                misses.append(f"{name}: line-item F1 {_pct(s.line_items.f1)} < {min_format_f1}")
-    if min_indicator_recall is not None and overall.indicators is not None:
-        recall = overall.indicators.recall
-        if recall is None or recall < min_indicator_recall:
-            misses.append(f"indicator recall {_pct(recall)} < {min_indicator_recall}")
-    if min_fact_recall is not None and overall.facts is not None:
-        recall = overall.facts.recall
-        if recall is None or recall < min_fact_recall:
-            misses.append(f"fact recall {_pct(recall)} < {min_fact_recall}")
-    return misses
+                  + (" …" if len(unscored) > 5 else ""))
 
 
 def eval_parse(
@@ -147,7 +125,7 @@ def eval_parse(
     Example: govbudget corpus write /tmp/corpus && govbudget eval-parse /tmp/corpus --min-f1 0.99
     """
     from govbudget.corpus.evaluate import TruthError, evaluate
-    from govbudget.corpus.scoring import summarise
+    from govbudget.corpus.scoring import below_thresholds, summarise
 
     def progress(score: Any) -> None:
         if show_misses and (score.missed or score.extra):
@@ -166,7 +144,8 @@ def eval_parse(
         console.print(f"[red]no file in {directory} has a .truth.jsonl beside it: nothing to score[/]")
         raise typer.Exit(2)
     overall, by_format = summarise(result.scores)
-    misses = _below(overall, by_format, min_f1, min_format_f1, min_indicator_recall, min_fact_recall)
+    misses = below_thresholds(overall, by_format, min_f1=min_f1, min_format_f1=min_format_f1,
+                              min_indicator_recall=min_indicator_recall, min_fact_recall=min_fact_recall)
     if as_json:
         out = {"overall": overall.as_dict(), "formats": {k: v.as_dict() for k, v in by_format.items()},
                "files": [{"name": s.name, "format": s.fmt, "status": s.status, **s.line_items.as_dict(),

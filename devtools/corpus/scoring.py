@@ -207,3 +207,31 @@ def summarise(scores: Iterable[FileScore]) -> tuple[Summary, dict[str, Summary]]
         overall.add(score)
         by_format.setdefault(score.fmt, Summary()).add(score)
     return overall, dict(sorted(by_format.items()))
+
+
+def _shown(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
+
+
+def below_thresholds(overall: Summary, by_format: dict[str, Summary], *, min_f1: float | None = None,
+                     min_format_f1: float | None = None, min_indicator_recall: float | None = None,
+                     min_fact_recall: float | None = None) -> list[str]:
+    """The thresholds a run misses, as sentences (empty when all are met). A recall threshold is ignored
+    while the corpus has no truth of that kind (n/a); a format without line items is not judged."""
+    misses = []
+    f1 = overall.line_items.f1
+    if min_f1 is not None and (f1 is None or f1 < min_f1):
+        misses.append(f"line-item F1 {_shown(f1)} < {min_f1}")
+    if min_format_f1 is not None:
+        for name, s in by_format.items():
+            if s.line_items.f1 is not None and s.line_items.f1 < min_format_f1:
+                misses.append(f"{name}: line-item F1 {_shown(s.line_items.f1)} < {min_format_f1}")
+    if min_indicator_recall is not None and overall.indicators is not None:
+        recall = overall.indicators.recall
+        if recall is None or recall < min_indicator_recall:
+            misses.append(f"indicator recall {_shown(recall)} < {min_indicator_recall}")
+    if min_fact_recall is not None and overall.facts is not None:
+        recall = overall.facts.recall
+        if recall is None or recall < min_fact_recall:
+            misses.append(f"fact recall {_shown(recall)} < {min_fact_recall}")
+    return misses
