@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from govbudget.parsers.cfb import ole_stream_names
+import olefile
 
 FORMATS = ("pdf", "xlsx", "xls", "docx", "doc", "wps", "et", "html", "zip", "rar", "image", "unknown")
 
@@ -80,6 +80,19 @@ def _ole_kind(data: bytes, filename: str | None) -> str:
     if any(n.startswith("et") and "workbook" in n for n in names):
         return "et"
     return ext if ext in ("xls", "doc", "wps", "et") else "unknown"
+
+
+def ole_stream_names(data: bytes) -> list[str]:
+    """Names of the storages and streams of an OLE compound file, or [] when olefile cannot read it.
+
+    A truncated download usually cannot be read (olefile refuses a sector cut short), so it keeps the
+    kind its file name says.
+    """
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return ["/".join(entry) for entry in ole.listdir(streams=True, storages=True)]
+    except Exception:  # olefile raises many kinds on hostile input; detection must never raise
+        return []
 
 
 def _looks_like_html(data: bytes) -> bool:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from govbudget.parsers import detect_format
-from govbudget.parsers.cfb import _read_directory_names, ole_stream_names
+from govbudget.parsers.detect import ole_stream_names
+
+REAL_XLS = Path(__file__).parent / "data" / "realdocs" / "sh_pt_2026_unit_budget_template.xls"
 
 _FREE, _END, _FATSECT, _NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
 
@@ -100,10 +103,19 @@ def test_xls_named_html_is_html() -> None:
     assert detect_format(HTML_TABLE, "部门预算.xls") == "html"
 
 
-def test_cfb_fallback_reader_matches_olefile() -> None:
+def test_ole_stream_names_lists_the_directory() -> None:
     data = make_cfb(["WordDocument", "1Table", "WpsCustomData"])
-    assert _read_directory_names(data) == ["WordDocument", "1Table", "WpsCustomData"]
-    assert set(ole_stream_names(data)) >= {"WordDocument", "1Table"}
+    assert sorted(ole_stream_names(data)) == ["1Table", "WordDocument", "WpsCustomData"]
+
+
+def test_ole_stream_names_of_a_real_workbook() -> None:
+    assert {"Workbook", "\x05SummaryInformation"} <= set(ole_stream_names(REAL_XLS.read_bytes()))
+
+
+def test_truncated_ole_keeps_the_kind_its_name_says() -> None:
+    cut = REAL_XLS.read_bytes()[:100_000]
+    assert ole_stream_names(cut) == []  # olefile refuses a sector cut short
+    assert detect_format(cut, "预算.xls") == "xls"
 
 
 def test_broken_ole_has_no_names() -> None:
