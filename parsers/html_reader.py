@@ -1,18 +1,21 @@
 """Read an HTML page (or an HTML table saved as `.xls`) into the row stream.
 
 Portals serve GBK and UTF-8 alike and often lie in one of the headers, so the encoding comes from the
-bytes: a BOM first, then a `<meta charset>` in the first kilobytes, then strict UTF-8, then GB18030
-(a superset of GBK and GB2312). `colspan`/`rowspan` are laid out on a grid so every cell lands under
-its header column, with a merged cell's text only at its first position.
+bytes: w3lib reads a BOM, then a `<meta>` or XML declaration, as a browser does; a page that declares
+nothing is strict UTF-8, else GB18030 (a superset of GBK and GB2312). `colspan`/`rowspan` are laid out
+on a grid so every cell lands under its header column, with a merged cell's text only at its first
+position.
 """
 
 from __future__ import annotations
 
-import re
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
 
 from govbudget.parsers.grid import ReadDocument, Row, join_wrapped
 
-_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+# w3lib reads GB2312 and GBK labels as GBK, whose WHATWG decoder is GB18030's; Python's gb18030 codec
+# is used for them all, as it maps a few characters (A8BC to ḿ) where that decoder gives private-use ones.
+_GB_FAMILY = {"gbk", "gb18030"}
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "caption", "title", "center", "span", "font"}
 _SKIP = {"script", "style", "noscript", "head", "template"}
 MAX_SPAN = 100
@@ -24,21 +27,15 @@ class HtmlReadError(ValueError):
 
 
 def decode_html(data: bytes) -> str:
-    """The page's text in the encoding its bytes say."""
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="replace")
-    if m := _META.search(data[:4096]):
-        name = m.group(1).decode("ascii").lower()
-        name = "gb18030" if name in ("gbk", "gb2312", "gb_2312-80", "x-gbk") else name
+    """The page's text in the encoding its bytes say (no HTTP header reaches a parser)."""
+    if read_bom(data)[0] is None and html_body_declared_encoding(data) is None:
+        # w3lib would guess from byte statistics, which reads a short GBK page as Korean
         try:
-            return data.decode(name, errors="replace")
-        except LookupError:
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace")
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("gb18030", errors="replace")
+    encoding, text = html_to_unicode(None, data)
+    return data.decode("gb18030", errors="replace") if encoding in _GB_FAMILY else text
 
 
 def read_html(data: bytes) -> ReadDocument:
