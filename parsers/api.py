@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 
-from govbudget.parsers.archive import ArchiveParser
 from govbudget.parsers.budget_tables import BudgetTablesParser
+from govbudget.parsers.containers import ContainerParser
 from govbudget.parsers.detect import detect_format
 from govbudget.parsers.outcome import ParseOutcome, failed_outcome
 from govbudget.parsers.registry import label, pick, register
@@ -46,4 +46,4 @@ def parse_bytes(data: bytes, *, filename: str | None = None, sha256: str | None 
         return failed_outcome(sha256=sha256, fmt=fmt, parser=label(parser), errors=errors)
 
 
-register(ArchiveParser(parse_bytes))
+register(ContainerParser(parse_bytes))

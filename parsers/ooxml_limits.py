@@ -16,7 +16,7 @@ import zipfile
 import zlib
 
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
-MAX_RATIO = 200  # uncompressed / compressed, for members over RATIO_FLOOR bytes (as parsers/archive.py)
+MAX_RATIO = 200  # uncompressed / compressed, for members over RATIO_FLOOR bytes (as parsers/containers.py)
 RATIO_FLOOR = 1024 * 1024
 PROLOG_BYTES = 64 * 1024  # a DTD must come before the root element: the head of a part is enough
 _DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.I)

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govbudget.crawler.filenames import MAX_NAME_CHARS, content_disposition_name
-from govbudget.parsers.archive import safe_member_name
+from govbudget.parsers.containers import safe_member_name
 from govbudget.storage.fetch import Fetch
 from govbudget.storage.keys import content_key
 from govbudget.storage.local_store import LocalStore

@@ -1,4 +1,4 @@
-"""ZIP and RAR: each member is parsed as its own document; bombs and broken archives fail with a reason."""
+"""ZIP and RAR: each member is parsed as its own document; bombs and broken ones fail with reasons."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from govbudget.parsers import parse_bytes
-from govbudget.parsers.archive import MAX_MEMBERS
+from govbudget.parsers.containers import MAX_MEMBERS
+from govbudget.parsers.version import PARSER_VERSION
 from govbudget.storage.fetch import Fetch
 from govbudget.tasks.parse_task import parse_object
 from govbudget.tasks.runtime import Services, configure
@@ -37,7 +38,7 @@ def _zip(members: dict[str, bytes], utf8_names: bool = True) -> bytes:
 
 
 def _rar4(members: dict[str, bytes]) -> bytes:
-    """A RAR 4 archive with stored (uncompressed) members, written field by field (no rar tool needed)."""
+    """A RAR 4 file with stored (uncompressed) members, written field by field (no rar tool needed)."""
     def block(head_type: int, flags: int, body: bytes) -> bytes:
         rest = struct.pack("<BHH", head_type, flags, 7 + len(body)) + body
         return struct.pack("<H", zlib.crc32(rest) & 0xFFFF) + rest
@@ -68,7 +69,8 @@ def test_zip_members_are_documents_of_their_own() -> None:
     assert docx_member.outcome.document["sha256"] == docx_member.sha256 != outcome.document["sha256"]
     assert txt_member.outcome.status == "failed"
     assert any("说明.txt" in e for e in outcome.errors)
-    assert outcome.records == [outcome.document]  # the archive's own records describe only the archive
+    assert outcome.records == [outcome.document]  # the container's own records describe only itself
+    assert outcome.parser == outcome.document["parser"] == f"container@{PARSER_VERSION}"
 
 
 def test_gbk_member_names_are_decoded() -> None:
@@ -93,14 +95,14 @@ def test_rar_members_are_parsed() -> None:
         ("empty", _zip({}), "holds no files"),
     ],
 )
-def test_bad_archives_fail_with_reason(name: str, data: bytes, reason: str) -> None:
+def test_bad_containers_fail_with_reason(name: str, data: bytes, reason: str) -> None:
     outcome = parse_bytes(data)
     assert outcome.status == "failed", name
     assert any(reason in e for e in outcome.errors), outcome.errors
     assert outcome.document["status"] == "failed" and outcome.records == [outcome.document]
 
 
-def test_nested_archives_stop_at_the_depth_limit() -> None:
+def test_nested_containers_stop_at_the_depth_limit() -> None:
     inner = _zip({"t.html": make_html("utf-8", False)})
     outcome = parse_bytes(_zip({"l1.zip": _zip({"l2.zip": inner})}))
     [l1] = outcome.members
@@ -113,7 +115,7 @@ def svc(tmp_path: Path) -> Services:
     return configure(Settings.from_env({}, data_dir=tmp_path / "data"))
 
 
-def test_parse_task_archives_each_member_with_a_capture_linking_the_archive(svc: Services) -> None:
+def test_parse_task_archives_each_member_with_a_capture_linking_the_container(svc: Services) -> None:
     data = _zip({"支出总表.docx": make_docx(), "表格.html": make_html("gbk", True)})
     url = "http://portal.example/files/附件.zip"
     sha = svc.archive.archive(Fetch(url=url, body=data, kind="file", region_code="130400")).sha256
@@ -129,3 +131,17 @@ def test_parse_task_archives_each_member_with_a_capture_linking_the_archive(svc:
         assert items == EXPECTED
         [doc] = list(svc.catalog.records(sha256=member.sha256, type="document"))
         assert doc["region_code"] == "130400"
+
+
+def test_results_saved_under_the_old_archive_label_still_read(svc: Services) -> None:
+    """Before the rename the ZIP/RAR parser was labelled `archive`; its saved results stay readable."""
+    data = _zip({"表格.html": make_html("gbk", True)})
+    sha = svc.archive.archive(Fetch(url="http://portal.example/附件.zip", body=data, kind="file")).sha256
+    old_label = f"archive@{PARSER_VERSION}"
+    old_doc = {**parse_bytes(data).document, "parser": old_label}
+    svc.catalog.save_parse_result(sha, old_label, "ok", [], [old_doc])
+    assert svc.catalog.parse_status(sha) == "ok"
+    assert [r["parser"] for r in svc.catalog.records(sha256=sha)] == [old_label]
+    parse_object.delay(sha)  # a re-parse saves beside it, and the latest result is the one read
+    assert [r["parser"] for r in svc.catalog.records(sha256=sha)] == [f"container@{PARSER_VERSION}"]
+    assert [r["parser"] for r in svc.catalog.records(sha256=sha, parser=old_label)] == [old_label]

@@ -1,16 +1,20 @@
-"""ZIP and RAR archives: every member is parsed as a document of its own.
+"""ZIP and RAR containers: every member is parsed as a document of its own.
 
 Portals bundle a department's tables as `附件.zip` or `.rar`. Each member keeps its own identity
-(sha256, format, records) and the archive's outcome lists them in `members`; the task layer archives
-each member as an object whose capture points at the archive (`<archive url>#<member name>`).
+(sha256, format, records) and the container's outcome lists them in `members`; the task layer
+archives each member as an object whose capture points at the container (`<container url>#<member
+name>`). ("Archive" names govbudget's object archive only; a ZIP or RAR file is a container.)
 
-Archives are untrusted: before anything is decompressed the member count, each member's declared
+Containers are untrusted: before anything is decompressed the member count, each member's declared
 size and compression ratio and the total are capped, and the bytes actually read are capped again
-(headers can lie). Archives nested in archives are expanded one level at most (a zip quine would
+(headers can lie). Containers nested in containers are expanded one level at most (a zip quine would
 otherwise recurse forever). Member names are untrusted too: they become capture URLs
-(`<archive url>#<name>`) and titles, never paths or store keys, and are still reduced to a clean
+(`<container url>#<name>`) and titles, never paths or store keys, and are still reduced to a clean
 relative name (no NUL or control characters, no drive, no leading `/`, no `.`/`..` segments, capped
 length) so nothing downstream can mistake one for a path outside a folder.
+
+Results saved before the rename carry the label `archive@<version>`; the catalog reads them like any
+other parser's (the latest parse of an object wins, whatever its label).
 """
 
 from __future__ import annotations
@@ -34,16 +38,16 @@ MAX_RATIO = 200  # uncompressed / compressed, for members over RATIO_FLOOR bytes
 RATIO_FLOOR = 1024 * 1024
 MAX_DEPTH = 2
 MAX_NAME_CHARS = 255
-_DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("archive_depth", default=0)
+_DEPTH: contextvars.ContextVar[int] = contextvars.ContextVar("container_depth", default=0)
 
 
-class ArchiveError(ValueError):
-    """The archive cannot be listed or breaks a safety limit; the message says which."""
+class ContainerError(ValueError):
+    """The container cannot be listed or breaks a safety limit; the message says which."""
 
 
 @dataclass
 class Entry:
-    """A member as the archive lists it, before reading."""
+    """A member as the container lists it, before reading."""
 
     name: str
     size: int
@@ -51,10 +55,10 @@ class Entry:
     read: Callable[[int], bytes]
 
 
-class ArchiveParser:
-    """Lists, checks and reads archive members; `parse_member` parses each one."""
+class ContainerParser:
+    """Lists, checks and reads container members; `parse_member` parses each one."""
 
-    name = "archive"
+    name = "container"
     version = PARSER_VERSION
     formats = frozenset({"zip", "rar"})
 
@@ -62,18 +66,18 @@ class ArchiveParser:
         self.parse_member = parse_member
 
     def score(self, data: bytes, fmt: str) -> float:
-        """The only parser of archives."""
+        """The only parser of containers."""
         return 1.0 if fmt in self.formats else 0.0
 
     def parse(self, data: bytes, *, fmt: str, sha256: str, filename: str | None) -> ParseOutcome:
-        """Parse every member; the archive is `ok` when all were parsed, `partial` when some were."""
+        """Parse every member; the container is `ok` when all were parsed, `partial` when some were."""
         label = f"{self.name}@{self.version}"
         depth = _DEPTH.get()
         if depth >= MAX_DEPTH:
             return failed_outcome(sha256=sha256, fmt=fmt, parser=label,
-                                  errors=[f"archive nested more than {MAX_DEPTH} levels deep: not expanded"])
+                                  errors=[f"{fmt} nested more than {MAX_DEPTH} levels deep: not expanded"])
         entries = list(_entries(data, fmt))
-        check_limits(entries)
+        check_limits(entries, fmt)
         members: list[Member] = []
         errors: list[str] = []
         token = _DEPTH.set(depth + 1)
@@ -81,7 +85,7 @@ class ArchiveParser:
             for e in entries:
                 body = e.read(MAX_MEMBER_BYTES + 1)
                 if len(body) > MAX_MEMBER_BYTES:
-                    raise ArchiveError(f"member {e.name!r} unpacks to more than {MAX_MEMBER_BYTES} bytes")
+                    raise ContainerError(f"member {e.name!r} unpacks to more than {MAX_MEMBER_BYTES} bytes")
                 digest = hashlib.sha256(body).hexdigest()
                 outcome = self.parse_member(body, filename=e.name, sha256=digest)
                 members.append(Member(e.name, body, digest, outcome))
@@ -90,7 +94,7 @@ class ArchiveParser:
         finally:
             _DEPTH.reset(token)
         if not members:
-            errors.append("archive holds no files")
+            errors.append(f"{fmt} holds no files")
         parsed = [m for m in members if m.outcome.status != "failed"]
         status = "failed" if not parsed else ("ok" if len(parsed) == len(members) else "partial")
         meta = {"title": filename, "pages": len(members)}
@@ -99,19 +103,19 @@ class ArchiveParser:
                             members=members)
 
 
-def check_limits(entries: list[Entry]) -> None:
+def check_limits(entries: list[Entry], fmt: str) -> None:
     """Refuse zip bombs from the listing alone: count, sizes, ratio, total."""
     if len(entries) > MAX_MEMBERS:
-        raise ArchiveError(f"archive lists {len(entries)} files, over the limit of {MAX_MEMBERS}")
+        raise ContainerError(f"{fmt} lists {len(entries)} files, over the limit of {MAX_MEMBERS}")
     total = 0
     for e in entries:
         if e.size > MAX_MEMBER_BYTES:
-            raise ArchiveError(f"member {e.name!r} declares {e.size} bytes, over {MAX_MEMBER_BYTES}")
+            raise ContainerError(f"member {e.name!r} declares {e.size} bytes, over {MAX_MEMBER_BYTES}")
         if e.size > RATIO_FLOOR and e.size > MAX_RATIO * max(1, e.packed):
-            raise ArchiveError(f"member {e.name!r} compresses {e.size // max(1, e.packed)}:1, a zip bomb")
+            raise ContainerError(f"member {e.name!r} compresses {e.size // max(1, e.packed)}:1, a zip bomb")
         total += e.size
     if total > MAX_TOTAL_BYTES:
-        raise ArchiveError(f"archive unpacks to {total} bytes, over the {MAX_TOTAL_BYTES} limit")
+        raise ContainerError(f"{fmt} unpacks to {total} bytes, over the {MAX_TOTAL_BYTES} limit")
 
 
 def _entries(data: bytes, fmt: str) -> Iterator[Entry]:
@@ -126,13 +130,13 @@ def _zip_entries(data: bytes) -> Iterator[Entry]:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ArchiveError(f"zip cannot be read: {exc}") from exc
+        raise ContainerError(f"zip cannot be read: {exc}") from exc
     for info in infos:
         if info.is_dir():
             continue
         name = safe_member_name(_name(info.filename, info.flag_bits))
         if info.flag_bits & 0x1:
-            raise ArchiveError(f"zip member {name!r} is encrypted")
+            raise ContainerError(f"zip member {name!r} is encrypted")
         yield Entry(name, info.file_size, info.compress_size, lambda n, i=info: _read_zip(zf, i, n))
 
 
@@ -141,7 +145,7 @@ def _read_zip(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
         with zf.open(info) as f:
             return f.read(limit)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ArchiveError(f"zip member {info.filename!r} cannot be read: {exc}") from exc
+        raise ContainerError(f"zip member {info.filename!r} cannot be read: {exc}") from exc
 
 
 def _name(raw: str, flags: int) -> str:
@@ -169,9 +173,9 @@ def _rar_entries(data: bytes) -> Iterator[Entry]:
         rf = rarfile.RarFile(io.BytesIO(data))
         infos = rf.infolist()
     except (rarfile.Error, OSError, ValueError) as exc:
-        raise ArchiveError(f"rar cannot be read: {type(exc).__name__}: {exc}") from exc
+        raise ContainerError(f"rar cannot be read: {type(exc).__name__}: {exc}") from exc
     if rf.needs_password():
-        raise ArchiveError("rar is encrypted (password required)")
+        raise ContainerError("rar is encrypted (password required)")
     for info in infos:
         if info.is_dir():
             continue
@@ -186,4 +190,4 @@ def _read_rar(rf: object, info: object, limit: int) -> bytes:
         with rf.open(info) as f:  # type: ignore[attr-defined]
             return f.read(limit)
     except (rarfile.Error, OSError, ValueError, EOFError) as exc:
-        raise ArchiveError(f"rar member {info.filename!r} cannot be read: {exc}") from exc  # type: ignore[attr-defined]
+        raise ContainerError(f"rar member {info.filename!r} cannot be read: {exc}") from exc  # type: ignore[attr-defined]
