@@ -146,3 +146,31 @@ def test_crawl_by_region_name_starts_from_the_registry(
 def test_crawl_by_ambiguous_name_says_which_divisions(tmp_path: Path) -> None:
     result = _cli("crawl", "--region", "朝阳区", "--data-dir", str(tmp_path))
     assert result.returncode == 2 and "110105" in result.stderr and "220104" in result.stderr
+
+
+def test_region_start_is_the_registry_unless_urls_are_given() -> None:
+    from govbudget.crawler.regions import region_start
+
+    start = region_start("电白区")
+    assert (start.region_code, start.urls) == ("440904", [e.url for e in entry_points("440904")])
+    assert start.ignore_robots_hosts == []
+    given = region_start("440904", ["http://www.dianbai.gov.cn/"])
+    assert given.urls == ["http://www.dianbai.gov.cn/"]
+
+
+def test_region_start_without_entry_points_raises() -> None:
+    from govbudget.crawler.regions import NoEntryPointsKnown, region_start
+
+    with pytest.raises(NoEntryPointsKnown) as caught:
+        region_start("110101")
+    assert (caught.value.region_code, caught.value.below) == ("110101", [])
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    ((), "nothing to crawl: give start URLs or --region CODE|NAME"),
+    (("--region", "不存在的区"), "unknown region:"),
+    (("--region", "110101"), "no entry points known for 110101: give start URLs"),
+])
+def test_crawl_without_a_start_exits_2_and_says_why(args: tuple[str, ...], said: str) -> None:
+    result = _cli("crawl", *args)
+    assert result.returncode == 2 and said in result.stderr, result.stderr
