@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -42,3 +44,22 @@ def print_jsonl(rows: object) -> None:
 
 def print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+
+
+_DEVTOOLS = ("govbudget.corpus", "govbudget.simulator", "reportlab")
+
+
+@contextmanager
+def needs_devtools(command: str) -> Iterator[None]:
+    """Around the import of the test tooling (``devtools/``, not in the runtime install): when it is
+    missing, say so in one line and exit 2 instead of a traceback."""
+    try:
+        yield
+    except ModuleNotFoundError as exc:
+        missing = next((m for m in _DEVTOOLS if exc.name == m or (exc.name or "").startswith(f"{m}.")), None)
+        if missing is None:
+            raise
+        console.print(f"govbudget {command} needs the dev tools, missing here ({missing}): "
+                      "pip install -e ./devtools in a checkout, or bash bootstrap.sh install",
+                      soft_wrap=True, markup=False, highlight=False)
+        raise typer.Exit(2) from None

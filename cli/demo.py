@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from govbudget.cli.common import DataDir, console, services
+from govbudget.cli.common import DataDir, console, needs_devtools, services
 from govbudget.cli.crawl import show_summary
 
 
@@ -20,7 +20,8 @@ def demo(
 
     Example: govbudget demo --data-dir /tmp/govbudget-demo
     """
-    from govbudget.simulator.server import PortalSimulator
+    with needs_devtools("demo"):
+        from govbudget.simulator.server import PortalSimulator
     from govbudget.tasks.crawl import run_crawl
     from govbudget.tasks.progress import CrawlProgress
 

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from govbudget.cli.common import console, print_json
+from govbudget.cli.common import console, needs_devtools, print_json
 
 if TYPE_CHECKING:
     from govbudget.simulator.evaluate import SimScore
@@ -34,7 +34,8 @@ def eval_sim(
 
     Example: govbudget eval-sim --json
     """
-    from govbudget.simulator.evaluate import evaluate_simulator
+    with needs_devtools("eval-sim"):
+        from govbudget.simulator.evaluate import evaluate_simulator
 
     with tempfile.TemporaryDirectory(prefix="govbudget-eval-sim-") as tmp:
         result = evaluate_simulator(data_dir or Path(tmp))
@@ -124,8 +125,9 @@ def eval_parse(
 
     Example: govbudget corpus write /tmp/corpus && govbudget eval-parse /tmp/corpus --min-f1 0.99
     """
-    from govbudget.corpus.evaluate import TruthError, evaluate
-    from govbudget.corpus.scoring import below_thresholds, summarise
+    with needs_devtools("eval-parse"):
+        from govbudget.corpus.evaluate import TruthError, evaluate
+        from govbudget.corpus.scoring import below_thresholds, summarise
 
     def progress(score: Any) -> None:
         if show_misses and (score.missed or score.extra):
@@ -172,7 +174,8 @@ def corpus_write(
 
     Example: govbudget corpus write /tmp/corpus --variants 2 && govbudget eval-parse /tmp/corpus
     """
-    from govbudget.corpus.build import RENDERINGS, write_corpus
+    with needs_devtools("corpus write"):
+        from govbudget.corpus.build import RENDERINGS, write_corpus
 
     unknown = sorted(set(renderings or ()) - set(RENDERINGS))
     if unknown:
