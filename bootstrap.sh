@@ -5,7 +5,8 @@
 #   bash bootstrap.sh test    # install, make sure Redis and PostgreSQL run, then the whole test suite
 #
 # Idempotent: packages already present are not reinstalled, the virtualenv is reused while
-# pyproject.toml is unchanged, and services already listening are used as they are.
+# pyproject.toml and devtools/pyproject.toml are unchanged, and services already listening are used
+# as they are.
 set -euo pipefail
 
 cd "$(dirname "$0")"
