@@ -10,10 +10,12 @@ the store) records it. The reverse order could leave catalog rows pointing at by
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from govbudget.storage.catalog import CaptureRow, Catalog
-from govbudget.storage.fetch import Fetch
+from govbudget.storage.fetch import Fetch, is_archive_member, member_fetch
 from govbudget.storage.keys import content_key, sha256_hex
 from govbudget.storage.object_store import ObjectStore
 from govbudget.storage.retry import Backoff, RetryLog
@@ -30,6 +32,25 @@ class Archived:
     capture_id: int
     store_retries: int = 0
     retry_reasons: tuple[str, ...] = ()
+
+    def event(self, fetch: Fetch) -> dict[str, Any]:
+        """The fields of the ``archived`` event reporting `fetch`: one shape for pages, files and
+        archive members (which carry ``member: true`` and their archive as ``referrer``)."""
+        fields: dict[str, Any] = {
+            "kind": fetch.kind,
+            "sha256": self.sha256,
+            "new_object": self.new_object,
+            "capture_id": self.capture_id,
+            "url": fetch.url,
+            "doc_kind": fetch.doc_kind,
+            "format": fetch.format,
+            "size": self.size,
+            "via": fetch.via,
+            "store_retries": self.store_retries,
+        }
+        if is_archive_member(fetch.url, fetch.referrer, fetch.link_text):
+            fields.update(member=True, referrer=fetch.referrer)
+        return fields
 
 
 def _metadata(fetch: Fetch) -> dict[str, str]:
@@ -66,26 +87,7 @@ class Archive:
 
         self.backoff.call(store_once, f"store {fetch.url}", retries)
         new_object, capture_id = self.catalog.record_capture(
-            CaptureRow(
-                sha256=sha256,
-                url=fetch.url,
-                final_url=fetch.final_url,
-                status=fetch.status,
-                headers=dict(fetch.headers),
-                fetched_at=fetch.fetched_at,
-                via=fetch.via,
-                kind=fetch.kind,
-                referrer=fetch.referrer,
-                link_text=fetch.link_text,
-                region_code=fetch.region_code,
-                fiscal_year=fetch.fiscal_year,
-                doc_kind=fetch.doc_kind,
-                title=fetch.title,
-                department=fetch.department,
-                phase=fetch.phase,
-                format=fetch.format,
-                crawl_id=fetch.crawl_id,
-            ),
+            CaptureRow.of(fetch, sha256),
             size=len(body),
             storage_key=key,
             content_type=content_type,
@@ -93,3 +95,15 @@ class Archive:
         return Archived(
             sha256, key, len(body), new_object, capture_id, retries.count, tuple(retries.events)
         )
+
+    def archive_member(
+        self, archive: Mapping[str, Any] | None, archive_sha256: str, name: str, body: bytes,
+        *, format: str | None = None,
+    ) -> tuple[Fetch, Archived]:
+        """Archive one member of the ZIP/RAR `archive_sha256` as an object of its own.
+
+        `archive` is the archive's latest capture (None if it has none); the member's capture takes its
+        provenance from it (`fetch.member_fetch`). Returns the member's `Fetch` and what was archived.
+        """
+        fetch = member_fetch(archive, archive_sha256, name, body, format=format)
+        return fetch, self.archive(fetch)

@@ -2,42 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, fields
 from typing import Any
 
-from govbudget.storage.fetch import KINDS, VIAS, utc_now
+from govbudget.storage.fetch import Provenance
 
 
 @dataclass(frozen=True, kw_only=True)
-class CaptureRow:
+class CaptureRow(Provenance):
     """One row of `captures` (without its id): a fetch of `url` that returned the object `sha256`."""
 
     sha256: str
-    url: str
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    fetched_at: datetime = field(default_factory=utc_now)
-    via: str = "http"
-    kind: str = "file"
     revisit: bool = False
-    crawl_id: str | None = None
-    final_url: str | None = None
-    referrer: str | None = None
-    link_text: str | None = None
-    region_code: str | None = None
-    fiscal_year: int | None = None
-    doc_kind: str | None = None
-    title: str | None = None
-    department: str | None = None
-    phase: str | None = None
-    format: str | None = None
 
-    def __post_init__(self) -> None:
-        if self.via not in VIAS:
-            raise ValueError(f"via must be one of {VIAS}, got {self.via!r}")
-        if self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+    @classmethod
+    def of(cls, capture: Provenance, sha256: str) -> CaptureRow:
+        """The row recording `capture` (a `Fetch`, say) as a capture of the object `sha256`."""
+        given = {f.name: getattr(capture, f.name) for f in fields(Provenance)}
+        return cls(sha256=sha256, **{**given, "headers": dict(capture.headers)})
 
 
 class Row(dict[str, Any]):
