@@ -6,6 +6,10 @@ parser version and record position, so running the task twice leaves the same ro
 parsers cannot read is a *result* (status ``failed`` with reasons), not an exception; only
 transient trouble (store or database unreachable) raises and is retried with backoff.
 
+The members of a ZIP/RAR are archived as objects of their own by storage (``Archive.archive_member``,
+with the archive's capture as their provenance) and their outcomes saved beside the archive's; the
+task returns the ``archived`` events of those members, which an in-process crawl passes on.
+
 Every run counts a start and a finish (``storage.attempts``). A run that dies with its worker never
 counts its finish; after ``MAX_CRASHES`` such deaths the file gets a failed result ("gave up")
 instead of another try, so a poison file cannot loop between workers forever.
@@ -16,26 +20,29 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from govbudget.crawler.classify import classify_link
 from govbudget.parsers import parse_bytes
-from govbudget.parsers.outcome import Member, ParseOutcome, failed_outcome
+from govbudget.parsers.outcome import ParseOutcome, failed_outcome
 from govbudget.storage.attempts import finish_parse_attempt, start_parse_attempt
 from govbudget.storage.catalog import CatalogUnavailable
-from govbudget.storage.fetch import Fetch, member_url
 from govbudget.storage.keys import content_key, sha256_hex
 from govbudget.storage.object_store import ObjectNotFound, StoreUnavailable
-from govbudget.storage.rows import CaptureRow
+from govbudget.storage.rows import Row
 from govbudget.tasks.app import app
 from govbudget.tasks.parse_sandbox import Limits, Target, parse_sandboxed
 from govbudget.tasks.runtime import Services, services
 
 TRANSIENT_ERRORS = (StoreUnavailable, CatalogUnavailable, ConnectionError, TimeoutError)
 MAX_CRASHES = 3
-GAVE_UP_PARSER = "archive"
+# The parser label of a failure the task records itself (object missing, bytes not matching their
+# digest, the crash cap reached); results saved by older versions under "archive" read the same.
+TASK_PARSER = "dispatch"
 PARSE_TARGET: Target = parse_bytes  # what the sandboxed child runs; tests swap in a misbehaving parser
 
 
-def parse_counted(svc: Services, sha256: str, worker: str | None = None) -> str:
+Parsed = dict[str, Any]  # {"status": "ok"|"partial"|"failed", "members": [archived events]}
+
+
+def parse_counted(svc: Services, sha256: str, worker: str | None = None) -> Parsed:
     """``parse_archived`` with start/finish counting and the crash cap."""
     if not svc.catalog.has_object(sha256):
         return parse_archived(svc, sha256)
@@ -43,17 +50,19 @@ def parse_counted(svc: Services, sha256: str, worker: str | None = None) -> str:
     try:
         if count.crashes >= MAX_CRASHES:
             reason = f"gave up: the worker died {count.crashes} times while parsing this file"
-            outcome = failed_outcome(sha256=sha256, fmt="unknown", parser=GAVE_UP_PARSER, errors=[reason])
-            cat = svc.catalog
-            cat.save_parse_result(sha256, outcome.parser, outcome.status, outcome.errors, outcome.records)
-            return outcome.status
+            outcome = failed_outcome(sha256=sha256, fmt="unknown", parser=TASK_PARSER, errors=[reason])
+            _save(svc, sha256, outcome, None)
+            return {"status": outcome.status, "members": []}
         return parse_archived(svc, sha256)
     finally:
         finish_parse_attempt(svc.catalog, sha256)
 
 
-def parse_archived(svc: Services, sha256: str) -> str:
-    """Parse the object stored under ``sha256`` and save the outcome; return its status."""
+def parse_archived(svc: Services, sha256: str) -> Parsed:
+    """Parse the object stored under ``sha256``, save the outcome and archive its members.
+
+    Returns the status and the ``archived`` events of the members (``member: true``).
+    """
     captures = list(svc.catalog.captures(sha256))
     latest = captures[-1] if captures else None
     filename = urlsplit(latest.final_url or latest.url).path if latest else None
@@ -61,22 +70,24 @@ def parse_archived(svc: Services, sha256: str) -> str:
         data = svc.store.get(content_key(sha256))
     except ObjectNotFound:
         outcome = failed_outcome(
-            sha256=sha256, fmt="unknown", parser="archive", errors=["object missing from the store"]
+            sha256=sha256, fmt="unknown", parser=TASK_PARSER, errors=["object missing from the store"]
         )
     else:
         if sha256_hex(data) != sha256:
             outcome = failed_outcome(
-                sha256=sha256, fmt="unknown", parser="archive",
+                sha256=sha256, fmt="unknown", parser=TASK_PARSER,
                 errors=["stored bytes do not match their sha256 key"],
             )
         else:
             outcome = _parse_limited(svc, data, filename, sha256)
-    if latest is not None and latest.region_code and not outcome.document.get("region_code"):
-        outcome.document["region_code"] = latest.region_code
-    svc.catalog.save_parse_result(sha256, outcome.parser, outcome.status, outcome.errors, outcome.records)
-    for member in outcome.members:
-        _save_member(svc, sha256, latest, member)
-    return outcome.status
+    events = []
+    for member in outcome.members:  # before the archive's own result, which says the task is done
+        fmt = member.outcome.document.get("format")
+        fetch, archived = svc.archive.archive_member(latest, sha256, member.name, member.data, format=fmt)
+        _save(svc, archived.sha256, member.outcome, latest)
+        events.append({"event": "archived", **archived.event(fetch)})
+    _save(svc, sha256, outcome, latest)
+    return {"status": outcome.status, "members": events}
 
 
 def _parse_limited(svc: Services, data: bytes, filename: str | None, sha256: str) -> ParseOutcome:
@@ -85,33 +96,11 @@ def _parse_limited(svc: Services, data: bytes, filename: str | None, sha256: str
     return parse_sandboxed(data, filename=filename, sha256=sha256, limits=limits, target=PARSE_TARGET)
 
 
-def _save_member(svc: Services, archive_sha: str, latest: CaptureRow | None, member: Member) -> None:
-    """Archive one archive member as its own object, captured at `<archive url>#<member name>`."""
-    base = (latest.final_url or latest.url) if latest is not None else f"archive:{archive_sha}"
-    url = member_url(base, member.name)
-    # the member's own name says what it is (部门预算, 三公经费, ...), the archive's title the context
-    guess = classify_link(member.name, url, (latest.title or "") if latest is not None else "")
-    svc.archive.archive(Fetch(
-        url=url,
-        body=member.data,
-        via="http",
-        kind="file",
-        referrer=base,
-        link_text=member.name,
-        region_code=latest.region_code if latest is not None else None,
-        fiscal_year=guess.fiscal_year or (latest.fiscal_year if latest is not None else None),
-        doc_kind=guess.doc_kind,
-        title=guess.title,
-        department=guess.department,
-        phase=guess.phase,
-        crawl_id=latest.crawl_id if latest is not None else None,
-        format=member.outcome.document.get("format"),
-    ))
-    outcome = member.outcome
-    if latest is not None and latest.region_code and not outcome.document.get("region_code"):
-        outcome.document["region_code"] = latest.region_code
-    svc.catalog.save_parse_result(member.sha256, outcome.parser, outcome.status, outcome.errors,
-                                  outcome.records)
+def _save(svc: Services, sha256: str, outcome: ParseOutcome, capture: Row | None) -> None:
+    """Save one outcome; a document that names no region takes the one its file was captured for."""
+    if capture is not None and capture.region_code and not outcome.document.get("region_code"):
+        outcome.document["region_code"] = capture.region_code
+    svc.catalog.save_parse_result(sha256, outcome.parser, outcome.status, outcome.errors, outcome.records)
 
 
 @app.task(
@@ -124,6 +113,6 @@ def _save_member(svc: Services, archive_sha: str, latest: CaptureRow | None, mem
     retry_jitter=True,
     max_retries=8,
 )
-def parse_object(self: Any, sha256: str) -> str:
-    """Celery entry point; see ``parse_counted``."""
+def parse_object(self: Any, sha256: str) -> Parsed:
+    """Celery entry point; see ``parse_counted`` (its result is JSON, as Celery passes it)."""
     return parse_counted(services(), sha256, worker=getattr(self.request, "hostname", None))
