@@ -60,9 +60,10 @@ def limits(which: str) -> dict[str, Any]:
 
         defaults = Settings()
         return {key: defaults[key] for key in LIMITS}
+    from govbudget.crawler.config import CrawlConfig
     from govbudget.crawler.scrapy_settings import crawl_settings
 
-    ours = crawl_settings(storage_url="/unused", database_url="sqlite://", allow_loopback=True)
+    ours = crawl_settings(CrawlConfig(storage_url="/unused", database_url="sqlite://", allow_loopback=True))
     defaults = limits("scrapy")
     return {key: ours.get(key, defaults[key]) for key in LIMITS}
 

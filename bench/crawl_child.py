@@ -46,23 +46,27 @@ def run(config: dict[str, Any]) -> dict[str, Any]:
         crawler = process.create_crawler(FollowAll)
         process.crawl(crawler, start_urls=config["start_urls"])
     else:
+        from govbudget.crawler.config import CrawlConfig
         from govbudget.crawler.scrapy_settings import crawl_settings
         from govbudget.crawler.spiders.disclosures import DisclosureSpider
 
-        settings = crawl_settings(storage_url=config["storage_url"], database_url=config["database_url"],
-                                  allow_loopback=True)
+        ours = CrawlConfig(start_urls=config["start_urls"], storage_url=config["storage_url"],
+                           database_url=config["database_url"], allow_loopback=True,
+                           render_hosts=config.get("render_hosts", []))
+        settings = crawl_settings(ours)
         settings["LOG_LEVEL"] = "WARNING"
         settings.update(config.get("overrides") or {})
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(DisclosureSpider)
-        process.crawl(crawler, start_urls=config["start_urls"], render_hosts=config.get("render_hosts", []))
+        process.crawl(crawler, start_urls=list(ours.start_urls), render_hosts=list(ours.render_hosts))
     t0 = time.perf_counter()
     process.start()
     seconds = time.perf_counter() - t0
     stats = crawler.stats.get_stats() if crawler.stats else {}
     return {"seconds": seconds, "responses": int(stats.get("downloader/response_count", 0)),
             "browser_requests": int(stats.get("playwright/request_count", 0)),
-            "files": int(stats.get("govbudget/files", 0)), "pages": int(stats.get("govbudget/pages", 0)),
+            "files": int(stats.get("govbudget/files_archived", 0)),
+            "pages": int(stats.get("govbudget/pages_fetched", 0)),
             "retry_after_waits": int(stats.get("govbudget/retry_after_waits", 0))}
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import psutil
 
 from bench.harness import Context, Row, Section, rounds, tree_memory
-from govbudget.tasks.crawl import run_crawl
+from govbudget.tasks.crawl import crawl_config, run_crawl
 from govbudget.tasks.runtime import configure
 from govbudget.tasks.settings import Settings
 
@@ -64,7 +64,7 @@ def run(ctx: Context, sim: Any) -> Section:
         tmp = Path(tempfile.mkdtemp(prefix="bench-e2e-", dir=ctx.workdir))
         svc = configure(Settings.from_env({}, data_dir=tmp / "data", allow_loopback=True))
         with PeakMemory() as mem:
-            summary = run_crawl(svc, sim.start_urls, parse_timeout=600)
+            summary = run_crawl(svc, crawl_config(svc.settings, sim.start_urls))
         peaks.append(mem)
         last.update(summary.as_dict())
         return summary.files_archived / summary.seconds * 60

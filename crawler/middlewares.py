@@ -45,7 +45,7 @@ class UrlSafetyMiddleware:
         if verdict.allowed:
             return
         assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("govbudget/refused")
+        self.crawler.stats.inc_value("govbudget/refused_urls")
         self.events.emit("refused", url=request.url, reason=verdict.reason,
                          referrer=_referrer(request))
         raise IgnoreRequest(f"{request.url}: {verdict.reason}")

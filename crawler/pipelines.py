@@ -58,24 +58,18 @@ class ArchivePipeline:
         self.executor.shutdown(wait=True)
 
     def _report(self, item: Fetch, archived: Archived) -> None:
-        """Stats and the ``archived`` event, on the reactor thread once the capture is committed."""
-        prefix = "govbudget/pages" if item.kind == "page" else "govbudget/files"
+        """Stats and the ``archived`` event, on the reactor thread once the capture is committed.
+
+        The counters carry the crawl summary's names (``crawler/run.py``).
+        """
         assert self.stats is not None
-        self.stats.inc_value(prefix)
-        self.stats.inc_value(f"{prefix}_{'new' if archived.new_object else 'revisit'}")
+        if item.kind == "page":
+            names = ("pages_fetched", "pages_new" if archived.new_object else "pages_already_archived")
+        else:
+            names = ("files_archived", "files_new" if archived.new_object else "files_already_archived")
+        for name in names:
+            self.stats.inc_value(f"govbudget/{name}")
         self.stats.inc_value("govbudget/bytes", len(item.body))
         if archived.store_retries:
             self.stats.inc_value("govbudget/store_retries", archived.store_retries)
-        self.events.emit(
-            "archived",
-            kind=item.kind,
-            sha256=archived.sha256,
-            new_object=archived.new_object,
-            capture_id=archived.capture_id,
-            url=item.url,
-            doc_kind=item.doc_kind,
-            format=item.format,
-            size=archived.size,
-            via=item.via,
-            store_retries=archived.store_retries,
-        )
+        self.events.emit("archived", **archived.event(item))

@@ -1,73 +1,60 @@
-"""Entry point of a crawl process: ``python -m govbudget.crawler.run`` with a JSON config on stdin.
+"""Entry point of a crawl process: ``python -m govbudget.crawler.run`` with a `CrawlConfig` on stdin.
 
 Scrapy's Twisted reactor cannot be restarted inside one process, so every crawl runs in a fresh
 process (from the command line and from Celery workers alike). The config travels on standard
-input, not in argv, so storage keys never appear in a process listing.
+input as JSON, not in argv, so storage keys never appear in a process listing.
+
+The final ``summary`` event carries the crawl's counters under the names the crawl summary
+(``tasks.crawl.CrawlSummary``) shows them: our own components count ``govbudget/<name>`` in
+Scrapy's stats, and Scrapy's own counters are given their summary name here, once.
 """
 
 from __future__ import annotations
 
 import faulthandler
-import json
 import signal
 import sys
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
+from govbudget.crawler.config import CrawlConfig
 from govbudget.crawler.events import EventSink
 from govbudget.crawler.scrapy_settings import crawl_settings
 from govbudget.crawler.spiders.disclosures import DisclosureSpider
 
-SUMMARY_STATS = {
-    "pages": "govbudget/pages",
-    "pages_new": "govbudget/pages_new",
-    "files": "govbudget/files",
-    "files_new": "govbudget/files_new",
-    "files_revisit": "govbudget/files_revisit",
-    "bytes": "govbudget/bytes",
-    "refused": "govbudget/refused",
-    "render_retries": "govbudget/render_retries",
+# Counted by our components as ``govbudget/<name>``.
+OWN_COUNTERS = (
+    "pages_fetched", "pages_new", "files_archived", "files_new", "files_already_archived", "bytes",
+    "refused_urls", "render_retries", "not_modified", "skipped_oversize", "challenges", "store_retries",
+)  # fmt: skip
+# Scrapy's counters, under their summary names.
+SCRAPY_COUNTERS = {
     "requests": "downloader/request_count",
     "browser_requests": "playwright/request_count",
     "errors": "log_count/ERROR",
     "retries": "retry/count",
-    "response_bytes": "downloader/response_bytes",
-    "not_modified": "govbudget/not_modified",
-    "skipped_oversize": "govbudget/skipped_oversize",
-    "challenges": "govbudget/challenges",
-    "store_retries": "govbudget/store_retries",
+    "bytes_downloaded": "downloader/response_bytes",
     "robots_forbidden": "robotstxt/forbidden",
 }
 
 
-def run(config: dict[str, Any]) -> dict[str, Any]:
+def run(config: CrawlConfig) -> dict[str, Any]:
     """Run one crawl to completion and return its summary counts."""
-    settings = crawl_settings(
-        storage_url=config["storage_url"],
-        database_url=config["database_url"],
-        store_options=config.get("store_options") or {},
-        allow_loopback=bool(config.get("allow_loopback")),
-        chromium_path=config.get("chromium_path") or "/usr/bin/chromium",
-        obey_robots=config.get("obey_robots", True),
-        fresh=bool(config.get("fresh")),
-        size_caps=config.get("size_caps") or {},
-        ignore_robots_hosts=config.get("ignore_robots_hosts") or [],
-    )
-    settings.update(config.get("scrapy_overrides") or {})
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(config), install_root_handler=True)
     crawler = process.create_crawler(DisclosureSpider)
     process.crawl(
         crawler,
-        start_urls=config["start_urls"],
-        region_code=config.get("region_code"),
-        fiscal_year=config.get("fiscal_year"),
-        crawl_id=config.get("crawl_id"),
-        render_hosts=config.get("render_hosts") or [],
+        start_urls=list(config.start_urls),
+        region_code=config.region_code,
+        fiscal_year=config.fiscal_year,
+        crawl_id=config.crawl_id,
+        render_hosts=list(config.render_hosts),
     )
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    summary = {name: int(stats.get(key, 0) or 0) for name, key in SUMMARY_STATS.items()}
+    keys = {name: f"govbudget/{name}" for name in OWN_COUNTERS} | SCRAPY_COUNTERS
+    summary: dict[str, Any] = {name: int(stats.get(key, 0) or 0) for name, key in keys.items()}
     summary["finish_reason"] = str(stats.get("finish_reason", ""))
     return summary
 
@@ -76,8 +63,7 @@ def main() -> int:
     # The parent's stall watchdog sends SIGUSR1 before it kills a stuck crawl: every thread's
     # stack then lands in the crawl log (standard error), which is how a hang gets diagnosed.
     faulthandler.register(signal.SIGUSR1, all_threads=True)
-    config = json.loads(sys.stdin.read())
-    summary = run(config)
+    summary = run(CrawlConfig.from_json(sys.stdin.read()))
     EventSink().emit("summary", **summary)
     return 0
 

@@ -1,4 +1,4 @@
-"""Scrapy settings for a govbudget crawl, assembled in one place.
+"""Scrapy settings for a govbudget crawl, assembled in one place from its `CrawlConfig`.
 
 Politeness is on by default (robots.txt, AutoThrottle, a per-host cap), the telnet console and
 the remote-control server are off, and the browser handler is installed but only used by requests
@@ -10,29 +10,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from govbudget.crawler.config import CrawlConfig
 from govbudget.crawler.render_policy import playwright_settings
 
 USER_AGENT = "govbudget/0.1 (+https://github.com/govbudget/govbudget; budget-disclosure archive)"
 
 
-def crawl_settings(
-    *,
-    storage_url: str,
-    database_url: str,
-    store_options: dict[str, str] | None = None,
-    allow_loopback: bool = False,
-    chromium_path: str = "/usr/bin/chromium",
-    obey_robots: bool = True,
-    max_file_bytes: int = 200 * 1024 * 1024,
-    fresh: bool = False,
-    size_caps: dict[str, int] | None = None,
-    ignore_robots_hosts: list[str] | None = None,
-) -> dict[str, Any]:
+def crawl_settings(config: CrawlConfig) -> dict[str, Any]:
     """Settings for ``CrawlerProcess``; the ``GOVBUDGET_*`` keys configure our own components."""
     settings: dict[str, Any] = {
         "BOT_NAME": "govbudget",
         "USER_AGENT": USER_AGENT,
-        "ROBOTSTXT_OBEY": obey_robots,
+        "ROBOTSTXT_OBEY": config.obey_robots,
         # no remote shells into a crawl: the telnet console and Scrapy 2.19's code-executing HTTP
         # "remote control" server both stay off
         "TELNETCONSOLE_ENABLED": False,
@@ -46,8 +35,8 @@ def crawl_settings(
         "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
         "DOWNLOAD_DELAY": 0.0,
         "DOWNLOAD_TIMEOUT": 60,
-        "DOWNLOAD_MAXSIZE": max_file_bytes,
-        "DOWNLOAD_WARNSIZE": max_file_bytes // 4,
+        "DOWNLOAD_MAXSIZE": config.max_file_bytes,
+        "DOWNLOAD_WARNSIZE": config.max_file_bytes // 4,
         "RETRY_ENABLED": True,
         "RETRY_TIMES": 3,
         "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408, 429],
@@ -66,16 +55,17 @@ def crawl_settings(
             "govbudget.crawler.politeness.SizeCaps": 100,
             "govbudget.crawler.heartbeat.Heartbeat": 110,
         },
-        "GOVBUDGET_FRESH": fresh,
-        "GOVBUDGET_SIZE_CAPS": size_caps or {},
-        "GOVBUDGET_ROBOTS_IGNORE_HOSTS": sorted(ignore_robots_hosts or []),
+        "GOVBUDGET_FRESH": config.fresh,
+        "GOVBUDGET_SIZE_CAPS": dict(config.size_caps),
+        "GOVBUDGET_ROBOTS_IGNORE_HOSTS": list(config.ignore_robots_hosts),
+        "GOVBUDGET_HEARTBEAT_S": config.heartbeat_s,
         "ITEM_PIPELINES": {"govbudget.crawler.pipelines.ArchivePipeline": 300},
-        "GOVBUDGET_STORAGE_URL": storage_url,
-        "GOVBUDGET_DATABASE_URL": database_url,
-        "GOVBUDGET_STORE_OPTIONS": json.dumps(store_options or {}),
-        "GOVBUDGET_ALLOW_LOOPBACK": allow_loopback,
+        "GOVBUDGET_STORAGE_URL": config.storage_url,
+        "GOVBUDGET_DATABASE_URL": config.database_url,
+        "GOVBUDGET_STORE_OPTIONS": json.dumps(config.store_options),
+        "GOVBUDGET_ALLOW_LOOPBACK": config.allow_loopback,
     }
-    settings.update(playwright_settings(chromium_path))
+    settings.update(playwright_settings(config.chromium_path))
     # start the Playwright driver on the first browser request, not at engine start (see lazy_browser)
     settings["PLAYWRIGHT_BROWSER_PROVIDER"] = "govbudget.crawler.lazy_browser.LazyBrowserProvider"
     return settings

@@ -1,20 +1,24 @@
 """Running one crawl: a Scrapy process, parse dispatch as files arrive, and the run's summary.
 
 The crawl process reports every archived object on its standard output; this side dispatches a
-parse for each new file while the crawl goes on, then waits until every file of the run has a
-parse result so the summary can say how parsing went.
+parse for each new file while the crawl goes on. In the embedded default (no broker) the parse runs
+right here, and the ZIP/RAR members it archives are passed on as ``archived`` events marked
+``member``; with a broker, workers parse. The run ends when the crawl ends: how parsing went is read
+from the catalog then, and files still waiting for a worker are counted as pending, not waited for.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from govbudget.crawler.config import CrawlConfig
 from govbudget.tasks.crawl_process import CrawlFailed, CrawlStalled, run_crawl_process
 from govbudget.tasks.dispatch import enqueue_parse
 from govbudget.tasks.runtime import Services
+from govbudget.tasks.settings import Settings
 from govbudget.tasks.url_gate import refuse_unsafe_start_urls
 
 
@@ -28,6 +32,7 @@ class CrawlSummary:
     files_archived: int = 0
     files_new: int = 0
     files_already_archived: int = 0
+    members_archived: int = 0  # files taken out of archived ZIP/RAR files, not counted in files_*
     pages_new: int = 0
     refused_urls: int = 0
     browser_requests: int = 0
@@ -49,82 +54,77 @@ class CrawlSummary:
         return asdict(self)
 
 
-__all__ = ["CrawlFailed", "CrawlStalled", "CrawlSummary", "run_crawl"]
+__all__ = ["CrawlConfig", "CrawlFailed", "CrawlStalled", "CrawlSummary", "crawl_config", "run_crawl"]
 
 Progress = Callable[[dict[str, Any]], None]
 
 
-def run_crawl(
-    svc: Services,
+def crawl_config(
+    settings: Settings,
     start_urls: Iterable[str],
     *,
     region_code: str | None = None,
     fiscal_year: int | None = None,
-    render_hosts: Iterable[str] = (),
-    on_event: Progress | None = None,
-    parse_timeout: float = 900.0,
-    fresh: bool = False,
-    obey_robots: bool = True,
-    size_caps: dict[str, int] | None = None,
-    ignore_robots_hosts: Iterable[str] = (),
-) -> CrawlSummary:
-    """Crawl ``start_urls`` into the archive and dispatch parsing; return the summary.
+    **flags: object,
+) -> CrawlConfig:
+    """The crawl's `CrawlConfig` from the settings and the command line.
 
-    ``fresh`` skips conditional requests (every URL is downloaded again); ``obey_robots`` is the
-    switch for the whole crawl and ``ignore_robots_hosts`` the per-source override (hosts whose
-    robots.txt is not applied; every other host's is); ``size_caps`` maps content types (and ``*``)
-    to byte caps.
+    `flags` are command-line values of settings (``fresh``, ``render_hosts``, ``ignore_robots_hosts``,
+    ...; None when not given) and win over the ``GOVBUDGET_*`` variables, as everywhere.
     """
-    settings = svc.settings
-    urls = refuse_unsafe_start_urls(list(start_urls), allow_loopback=settings.allow_loopback)
+    s = settings.with_overrides(**flags)
+    return CrawlConfig(
+        start_urls=tuple(start_urls),
+        region_code=region_code,
+        fiscal_year=fiscal_year,
+        storage_url=s.effective_storage_url,
+        database_url=s.effective_database_url,
+        store_options=s.store_options(),
+        allow_loopback=s.allow_loopback,
+        chromium_path=s.chromium_path,
+        render_hosts=s.render_hosts,
+        fresh=s.fresh,
+        obey_robots=s.obey_robots,
+        size_caps=s.size_caps,
+        ignore_robots_hosts=s.ignore_robots_hosts,
+        stall_timeout=float(s.crawl_stall_timeout),
+    )
+
+
+def run_crawl(svc: Services, config: CrawlConfig, *, on_event: Progress | None = None) -> CrawlSummary:
+    """Crawl as `config` says into the archive and dispatch parsing; return the summary.
+
+    `svc` is where the summary is recorded and parses are dispatched from (the config names the
+    same archive for the crawl process). A crawl id is opened here unless the config brings one.
+    """
+    urls = refuse_unsafe_start_urls(list(config.start_urls), allow_loopback=config.allow_loopback)
     started = time.monotonic()
-    crawl_id = svc.catalog.start_crawl(start_urls=urls, region_code=region_code, fiscal_year=fiscal_year)
+    crawl_id = svc.catalog.start_crawl(start_urls=urls, region_code=config.region_code,
+                                       fiscal_year=config.fiscal_year, crawl_id=config.crawl_id)
+    config = replace(config, start_urls=tuple(urls), crawl_id=crawl_id)
     summary = CrawlSummary(crawl_id=crawl_id, start_urls=urls)
-    log_dir = settings.data_dir / "logs"
+    log_dir = svc.settings.data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / f"crawl-{crawl_id}.log"
     summary.log_file = str(log_file)
-    config = {
-        "start_urls": urls,
-        "region_code": region_code,
-        "fiscal_year": fiscal_year,
-        "crawl_id": crawl_id,
-        "storage_url": settings.effective_storage_url,
-        "database_url": settings.effective_database_url,
-        "store_options": settings.store_options(),
-        "allow_loopback": settings.allow_loopback,
-        "chromium_path": settings.chromium_path,
-        "render_hosts": sorted(set(render_hosts)),
-        "fresh": fresh,
-        "obey_robots": obey_robots,
-        "size_caps": size_caps or {},
-        "ignore_robots_hosts": sorted({h.lower() for h in ignore_robots_hosts}),
-        # a few heartbeats fit in one stall timeout, so a slow crawl is never taken for a stuck one
-        "scrapy_overrides": {"GOVBUDGET_HEARTBEAT_S": min(10.0, settings.crawl_stall_timeout / 6)},
-    }
     dispatched: set[str] = set()
     status = "failed"
     try:
         def handle(event: dict[str, Any]) -> None:
+            members: list[dict[str, Any]] = []
             if event["event"] == "archived" and event.get("kind") == "file":
-                _on_file(event, summary, dispatched, svc)
+                members = _on_file(event, summary, dispatched, svc)
             if on_event is not None:
                 on_event(event)
+                for member in members:
+                    on_event(member)
 
-        child_summary = run_crawl_process(
-            config, log_file, handle, stall_timeout=settings.crawl_stall_timeout
-        )
-        summary.pages_fetched = child_summary.get("pages", 0)
-        summary.pages_new = child_summary.get("pages_new", 0)
-        summary.refused_urls = child_summary.get("refused", 0)
-        summary.browser_requests = child_summary.get("browser_requests", 0)
-        summary.retries = child_summary.get("retries", 0)
-        summary.bytes_downloaded = child_summary.get("response_bytes", 0)
-        summary.not_modified = child_summary.get("not_modified", 0)
-        summary.skipped_oversize = child_summary.get("skipped_oversize", 0)
-        summary.robots_forbidden = child_summary.get("robots_forbidden", 0)
-        summary.challenges = child_summary.get("challenges", 0)
-        _await_parse_results(svc, summary, timeout=parse_timeout, on_event=on_event)
+        child_summary = run_crawl_process(config, log_file, handle)
+        counters = {f.name for f in fields(CrawlSummary) if f.type == "int"}
+        for name, value in child_summary.items():
+            if name in counters:
+                setattr(summary, name, int(value))
+        _tally_parses(svc, summary)
         status = "finished"
     finally:
         summary.seconds = round(time.monotonic() - started, 2)
@@ -132,7 +132,10 @@ def run_crawl(
     return summary
 
 
-def _on_file(event: dict[str, Any], summary: CrawlSummary, dispatched: set[str], svc: Services) -> None:
+def _on_file(
+    event: dict[str, Any], summary: CrawlSummary, dispatched: set[str], svc: Services
+) -> list[dict[str, Any]]:
+    """Count a fetched file and dispatch its parse; the ``archived`` events of members it gave."""
     sha = event["sha256"]
     summary.files_archived += 1
     if event.get("new_object"):
@@ -140,26 +143,19 @@ def _on_file(event: dict[str, Any], summary: CrawlSummary, dispatched: set[str],
     else:
         summary.files_already_archived += 1
     if sha in dispatched:
-        return
+        return []
     dispatched.add(sha)
     summary.files.append(sha)
     if svc.catalog.parse_status(sha) is None:
-        enqueue_parse(sha)
+        return enqueue_parse(sha)
+    return []
 
 
-def _await_parse_results(
-    svc: Services, summary: CrawlSummary, *, timeout: float, on_event: Progress | None
-) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        statuses = [svc.catalog.parse_status(sha) for sha in summary.files]
-        pending = sum(s is None for s in statuses)
-        if pending == 0 or time.monotonic() > deadline:
-            break
-        if on_event is not None:
-            on_event({"event": "waiting_for_parse", "pending": pending, "total": len(statuses)})
-        time.sleep(0.5)
-    summary.parsed_ok = statuses.count("ok")
-    summary.parsed_partial = statuses.count("partial")
-    summary.parsed_failed = statuses.count("failed")
-    summary.parse_pending = pending
+def _tally_parses(svc: Services, summary: CrawlSummary) -> None:
+    """Parse statuses of the crawl's files, and its archive members, as the catalog has them now."""
+    tally = svc.catalog.parse_tally(summary.crawl_id)
+    summary.parsed_ok = tally["ok"]
+    summary.parsed_partial = tally["partial"]
+    summary.parsed_failed = tally["failed"]
+    summary.parse_pending = tally["pending"]
+    summary.members_archived = sum(svc.catalog.parse_tally(summary.crawl_id, members=True).values())

@@ -23,9 +23,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from govbudget.crawler.config import CrawlConfig
+
 Event = dict[str, Any]
 
-DEFAULT_STALL_TIMEOUT_S = 900.0
 _DUMP_GRACE_S = 2.0
 
 
@@ -86,19 +87,15 @@ def _kill_stalled(proc: subprocess.Popen[str]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def run_crawl_process(
-    config: dict[str, Any],
-    log_file: Path,
-    on_event: Callable[[Event], None],
-    *,
-    stall_timeout: float = DEFAULT_STALL_TIMEOUT_S,
-) -> Event:
+def run_crawl_process(config: CrawlConfig, log_file: Path, on_event: Callable[[Event], None]) -> Event:
     """Run ``python -m govbudget.crawler.run`` on ``config``; hand each event to ``on_event``.
 
     Returns the child's final ``summary`` event. Raises ``CrawlStalled`` when the watchdog had to
-    kill it and ``CrawlFailed`` when it exited badly or without a summary.
+    kill it (after ``config.stall_timeout`` seconds without progress) and ``CrawlFailed`` when it
+    exited badly or without a summary.
     """
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    stall_timeout = config.stall_timeout
     watchdog = _Watchdog(stall_timeout)
     done = threading.Event()
     child_summary: Event = {}
@@ -113,7 +110,7 @@ def run_crawl_process(
         guard.start()
         try:
             assert proc.stdin is not None and proc.stdout is not None
-            proc.stdin.write(json.dumps(config))
+            proc.stdin.write(config.to_json())
             proc.stdin.close()
             for line in proc.stdout:
                 event = decode_event(line)

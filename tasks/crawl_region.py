@@ -12,7 +12,6 @@ Entry points: given explicitly, else those of the region's most recent crawl run
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 from govbudget.storage.history import compare_crawl, summarise
 from govbudget.storage.leases import DEFAULT_TTL_S, LeaseBusy, held_lease
 from govbudget.tasks.app import CRAWL_QUEUE, app
-from govbudget.tasks.crawl import run_crawl
+from govbudget.tasks.crawl import crawl_config, run_crawl
 from govbudget.tasks.runtime import Services, services
 from govbudget.tasks.schedules import ALL_PROVINCES, load_config
 
@@ -62,7 +61,6 @@ def crawl_region_now(
     start_urls: Sequence[str] | None = None,
     fresh: bool = False,
     lease_ttl_s: float = DEFAULT_TTL_S,
-    parse_timeout: float = 900.0,
     on_event: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Crawl `region_code` holding its lease (raises `LeaseBusy`); return summary and changes."""
@@ -75,26 +73,18 @@ def crawl_region_now(
         if on_event is not None:
             on_event(event)
 
-    extra: dict[str, Any] = {}
-    if fresh and "fresh" in inspect.signature(run_crawl).parameters:
-        extra["fresh"] = True  # ignore freshness caches (conditional requests), see tasks/crawl.py
+    # fresh: ignore freshness caches (conditional requests), see crawler/config.py
+    config = crawl_config(svc.settings, urls, region_code=region_code, fiscal_year=fiscal_year,
+                          fresh=True if fresh else None)
     with held_lease(svc.catalog, f"crawl:{region_code}", ttl_s=lease_ttl_s) as holder:
-        summary = run_crawl(
-            svc,
-            urls,
-            region_code=region_code,
-            fiscal_year=fiscal_year,
-            on_event=watch,
-            parse_timeout=parse_timeout,
-            **extra,
-        )
+        summary = run_crawl(svc, config, on_event=watch)
         changes = compare_crawl(svc.catalog, summary.crawl_id, region_code, fiscal_year)
     result = summary.as_dict()
     result.update(
         region_code=region_code,
         fiscal_year=fiscal_year,
         lease_holder=holder,
-        fresh=bool(extra.get("fresh")),
+        fresh=config.fresh,
         store_retries=sum(r["store_retries"] for r in retried),
         store_retried=retried,
         changes=summarise(changes),

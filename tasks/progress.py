@@ -9,7 +9,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 
 class CrawlProgress:
-    """Shows pages and files archived as they arrive, then parse jobs still pending."""
+    """Shows pages, files and archive members archived as they arrive."""
 
     def __init__(self, console: Console) -> None:
         self.progress = Progress(
@@ -18,6 +18,7 @@ class CrawlProgress:
         )
         self.pages = 0
         self.files = 0
+        self.members = 0
         self.task = self.progress.add_task("starting crawl", total=None)
 
     def __enter__(self) -> CrawlProgress:
@@ -28,14 +29,15 @@ class CrawlProgress:
         self.progress.__exit__(*exc)  # type: ignore[arg-type]
 
     def update(self, event: dict[str, Any]) -> None:
-        if event.get("event") == "archived":
-            if event.get("kind") == "page":
-                self.pages += 1
-            else:
-                self.files += 1
-            text = f"crawling: {self.pages} pages, {self.files} files archived"
-        elif event.get("event") == "waiting_for_parse":
-            text = f"parsing: {event['pending']} of {event['total']} files pending"
-        else:
+        if event.get("event") != "archived":
             return
+        if event.get("kind") == "page":
+            self.pages += 1
+        elif event.get("member"):
+            self.members += 1
+        else:
+            self.files += 1
+        text = f"crawling: {self.pages} pages, {self.files} files archived"
+        if self.members:
+            text += f" ({self.members} more taken out of ZIP/RAR files)"
         self.progress.update(self.task, description=text)

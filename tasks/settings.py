@@ -8,7 +8,7 @@ researcher on a laptop can run ``govbudget demo`` with nothing configured.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 ENV_PREFIX = "GOVBUDGET_"
@@ -33,6 +33,19 @@ class Settings:
     schedules_file: str = ""  # JSON per-province crawl seasons for beat (issue #5, tasks/schedules.py)
     parse_memory_mb: int = 2048  # address-space cap of the child process each parse runs in (issue #7)
     parse_cpu_seconds: int = 120  # CPU-time cap of that child; its wall clock is 3x this plus 30 s
+    # Crawl options (tasks.crawl.crawl_config puts them in the crawl's CrawlConfig). In the environment
+    # lists are comma-separated and size caps are type=bytes pairs: application/pdf=1000000,*=5000000
+    obey_robots: bool = True  # robots.txt for the whole crawl; ignore_robots_hosts is the per-source override
+    ignore_robots_hosts: tuple[str, ...] = ()  # hosts whose robots.txt is not applied (a source that agreed)
+    render_hosts: tuple[str, ...] = ()  # hosts whose pages always go through the browser
+    fresh: bool = False  # no conditional requests: every URL is downloaded again
+    size_caps: dict[str, int] = field(default_factory=dict)  # byte caps by content type (and ``*``)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data_dir", Path(self.data_dir))
+        for name in ("ignore_robots_hosts", "render_hosts"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "size_caps", {str(k): int(v) for k, v in self.size_caps.items()})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -43,17 +56,8 @@ class Settings:
             raw = env.get(ENV_PREFIX + f.name.upper())
             if raw is None or raw == "":
                 continue
-            if f.name == "allow_loopback":
-                values[f.name] = raw.strip().lower() in _TRUE
-            elif f.name == "data_dir":
-                values[f.name] = Path(raw)
-            elif f.type == "int":
-                values[f.name] = int(raw)
-            else:
-                values[f.name] = raw
+            values[f.name] = _from_env(str(f.type), raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        if isinstance(values.get("data_dir"), str):
-            values["data_dir"] = Path(str(values["data_dir"]))
         return cls(**values)  # type: ignore[arg-type]
 
     @property
@@ -86,11 +90,9 @@ class Settings:
         """The same settings as environment variables, for crawl subprocesses and workers."""
         env: dict[str, str] = {}
         for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, bool):
-                env[ENV_PREFIX + f.name.upper()] = "1" if value else "0"
-            elif value not in ("", None):
-                env[ENV_PREFIX + f.name.upper()] = str(value)
+            value = _to_env(getattr(self, f.name))
+            if value:
+                env[ENV_PREFIX + f.name.upper()] = value
         return env
 
     def with_overrides(self, **overrides: object) -> Settings:
@@ -111,6 +113,33 @@ class Settings:
             else:
                 shown[f.name] = _mask_url_password(str(value))
         return shown
+
+
+def _from_env(type_name: str, raw: str) -> object:
+    """One ``GOVBUDGET_*`` value read as its field's type (named by its annotation)."""
+    if type_name == "bool":
+        return raw.strip().lower() in _TRUE
+    if type_name == "int":
+        return int(raw)
+    if type_name == "Path":
+        return Path(raw)
+    if type_name == "tuple[str, ...]":
+        return tuple(item.strip() for item in raw.split(",") if item.strip())
+    if type_name == "dict[str, int]":
+        pairs = (item.split("=", 1) for item in raw.split(",") if item.strip())
+        return {key.strip(): int(value) for key, value in pairs}
+    return raw
+
+
+def _to_env(value: object) -> str:
+    """A setting written back as `_from_env` reads it ("" for an empty one)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, tuple):
+        return ",".join(value)
+    if isinstance(value, dict):
+        return ",".join(f"{key}={number}" for key, number in value.items())
+    return "" if value is None else str(value)
 
 
 def _mask_url_password(url: str) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import time
+import zipfile
 from typing import Any
 
 from govbudget.simulator.evaluate import archived_disclosures as _disclosures
@@ -56,3 +59,21 @@ def assert_handan_2022_line_items(catalog: Any, sim: Any) -> None:
             assert keyed[(table, "2101504", "project")]["amount"] == "770.00"
             assert keyed[(table, "21015", "total")]["name"] == "医疗保障管理事务"
         assert all(i["doc"] == doc.sha256 for i in items)
+
+
+def zip_members(sim: Any) -> int:
+    """How many files the simulator's ZIP disclosures hold (each is archived as its own object)."""
+    zips = [d.data for d in sim.expected_disclosures().values() if d.fmt == "zip"]
+    return sum(len(zipfile.ZipFile(io.BytesIO(data)).namelist()) for data in zips)
+
+
+def wait_for_parses(catalog: Any, crawl_id: str, timeout_s: float = 300.0) -> dict[str, int]:
+    """The crawl's parse tally once no file is pending (workers may still parse after a crawl)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        tally = catalog.parse_tally(crawl_id)
+        if tally["pending"] == 0:
+            return dict(tally)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"parses still pending after {timeout_s:.0f}s: {tally}")
+        time.sleep(0.5)

@@ -48,7 +48,7 @@ def two_crawls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     with PortalSimulator() as sim:
         site = next(s for s in sim.sites if s.region_code == REGION)
         svc = configure(Settings.from_env({}, data_dir=data_dir, allow_loopback=True))
-        first = crawl_region_now(svc, REGION, start_urls=[site.start_url], parse_timeout=120)
+        first = crawl_region_now(svc, REGION, start_urls=[site.start_url])
         url, old_sha = next(
             (u, h)
             for u, h in sorted(sim.disclosure_urls().items())

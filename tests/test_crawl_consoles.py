@@ -12,9 +12,10 @@ import json, sys
 from scrapy.utils.reactor import install_reactor
 install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
 from scrapy.crawler import Crawler
+from govbudget.crawler.config import CrawlConfig
 from govbudget.crawler.scrapy_settings import crawl_settings
 from govbudget.crawler.spiders.disclosures import DisclosureSpider
-settings = crawl_settings(storage_url=sys.argv[1], database_url="sqlite:///" + sys.argv[2])
+settings = crawl_settings(CrawlConfig(storage_url=sys.argv[1], database_url="sqlite:///" + sys.argv[2]))
 crawler = Crawler(DisclosureSpider, settings)
 crawler._apply_settings()
 print(json.dumps([type(m).__name__ for m in crawler.extensions.middlewares]))

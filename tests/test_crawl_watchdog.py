@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from govbudget.tasks.crawl import CrawlStalled, run_crawl
+from govbudget.tasks.crawl import CrawlStalled, crawl_config, run_crawl
 from govbudget.tasks.crawl_process import decode_event
 from govbudget.tasks.runtime import configure
 from govbudget.tasks.settings import Settings
@@ -48,7 +48,7 @@ def test_stalled_crawl_is_killed_with_its_stacks_in_the_log(silent_server: str, 
     svc = configure(Settings(data_dir=tmp_path, allow_loopback=True, crawl_stall_timeout=4))
     started = time.monotonic()
     with pytest.raises(CrawlStalled) as info:
-        run_crawl(svc, [silent_server], parse_timeout=1)
+        run_crawl(svc, crawl_config(svc.settings, [silent_server]))
     elapsed = time.monotonic() - started
     # the download timeout is 60 s: only the watchdog can have ended the run this early
     assert elapsed < 45

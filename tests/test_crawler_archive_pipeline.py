@@ -16,6 +16,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from scrapy_playwright.handler import Config
 
+from govbudget.crawler.config import CrawlConfig
 from govbudget.crawler.events import EventSink
 from govbudget.crawler.incremental import ConditionalRequestMiddleware
 from govbudget.crawler.lazy_browser import LazyBrowserProvider
@@ -29,8 +30,8 @@ T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 
 
 def _settings(tmp_path: Path, **extra: Any) -> dict[str, Any]:
-    settings = crawl_settings(storage_url=str(tmp_path / "objects"),
-                              database_url=f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    settings = crawl_settings(CrawlConfig(storage_url=str(tmp_path / "objects"),
+                                          database_url=f"sqlite:///{tmp_path / 'catalog.sqlite3'}"))
     settings.update(extra)
     return settings
 
@@ -67,14 +68,15 @@ def test_items_are_archived_in_worker_threads_and_reported_after_commit(tmp_path
     events = [json.loads(line) for line in out.getvalue().splitlines()]
     assert len(events) == 20
     assert sum(e["new_object"] for e in events) == 5
+    assert not any("member" in e for e in events)  # fetched files; archive members are marked
     captured = {c["id"]: c for c in pipeline.catalog.captures()}
     for event in events:  # every event names a committed capture of its URL and bytes
         assert captured[event["capture_id"]]["url"] == event["url"]
         index = int(event["url"].rsplit("/", 1)[1].removesuffix(".pdf"))
         assert pipeline.store.get(content_key(event["sha256"])) == bodies[index]
     stats = pipeline.stats.get_stats()  # type: ignore[union-attr]
-    counts = [stats[f"govbudget/files{suffix}"] for suffix in ("", "_new", "_revisit")]
-    assert counts == [20, 5, 15]
+    names = ("files_archived", "files_new", "files_already_archived")  # as the crawl summary shows them
+    assert [stats[f"govbudget/{name}"] for name in names] == [20, 5, 15]
 
 
 def test_a_failed_archive_fails_the_item_and_emits_nothing(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ KINDS = {"budget", "final", "three_public", "performance"}
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from govbudget.simulator import PortalSimulator
-    from govbudget.tasks.crawl import run_crawl
+    from govbudget.tasks.crawl import crawl_config, run_crawl
     from govbudget.tasks.runtime import configure
     from govbudget.tasks.settings import Settings
 
@@ -28,9 +28,9 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Any:
     events: list[dict[str, Any]] = []
     with PortalSimulator() as sim:
         svc = configure(Settings.from_env(data_dir=data, allow_loopback=True))
-        first = run_crawl(svc, sim.start_urls, on_event=events.append, parse_timeout=1)
+        first = run_crawl(svc, crawl_config(svc.settings, sim.start_urls), on_event=events.append)
         log_first = sim.request_log.snapshot()
-        second = run_crawl(svc, sim.start_urls, parse_timeout=1)
+        second = run_crawl(svc, crawl_config(svc.settings, sim.start_urls))
         documents = list(svc.catalog.documents())
         archived = {d["sha256"]: d for d in documents if d["doc_kind"] in KINDS
                     and not is_archive_member(d["url"], d["referrer"], d["link_text"])}
@@ -196,3 +196,7 @@ def test_zip_members_are_classified_and_linked_to_their_archive(crawled: Any) ->
         assert doc["phase"] == "budget"
         assert doc["department"] and doc["department"] in name
         assert doc["parse_status"] in {"ok", "partial"}
+    # reported as they were archived, like any file, and counted apart from the fetched files
+    reported = {e["url"] for e in crawled["events"] if e["event"] == "archived" and e.get("member")}
+    assert reported == {d["url"] for d in members.values()}
+    assert crawled["first"].members_archived == 2 and crawled["second"].members_archived == 0

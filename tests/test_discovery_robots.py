@@ -25,13 +25,13 @@ def _robots_site() -> Site:
 
 def _crawl(tmp: Path, ignore: list[str]) -> tuple[object, list[str]]:
     from govbudget.simulator import PortalSimulator
-    from govbudget.tasks.crawl import run_crawl
+    from govbudget.tasks.crawl import crawl_config, run_crawl
     from govbudget.tasks.runtime import configure
     from govbudget.tasks.settings import Settings
 
     with PortalSimulator(sites=[_robots_site()], documents=[]) as sim:
         svc = configure(Settings.from_env(data_dir=tmp, allow_loopback=True))
-        summary = run_crawl(svc, sim.start_urls, parse_timeout=1, ignore_robots_hosts=ignore)
+        summary = run_crawl(svc, crawl_config(svc.settings, sim.start_urls, ignore_robots_hosts=ignore))
         paths = [p for _, p, _ in sim.request_log.snapshot()]
     return summary, paths
 

@@ -20,7 +20,7 @@ from govbudget.corpus.truth import truth_records
 from govbudget.exports.collect import Selection
 from govbudget.exports.fields import RESOURCES
 from govbudget.exports.writer import export
-from govbudget.tasks.crawl import run_crawl
+from govbudget.tasks.crawl import crawl_config, run_crawl
 from govbudget.tasks.runtime import Services, configure
 from govbudget.tasks.settings import Settings
 
@@ -47,7 +47,8 @@ def crawled_dataset(tmp_path_factory: pytest.TempPathFactory, sim: Any) -> Datas
             )
             svc = configure(settings)
             for site in sim.sites:
-                summary = run_crawl(svc, [site.start_url], region_code=site.region_code, parse_timeout=120)
+                config = crawl_config(settings, [site.start_url], region_code=site.region_code)
+                summary = run_crawl(svc, config)
                 assert summary.parse_pending == 0
             _built["data"] = Dataset(svc, sim, {s.region_code: s.name for s in sim.sites})
         configure(_built["data"].svc.settings)

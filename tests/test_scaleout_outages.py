@@ -71,7 +71,7 @@ def test_crawl_survives_redis_restart_and_s3_outage(
 
     try:
         result = crawl_region_now(
-            svc, site.region_code, start_urls=[site.start_url], parse_timeout=20, on_event=on_event
+            svc, site.region_code, start_urls=[site.start_url], on_event=on_event
         )
         outage[0].join(timeout=60)
         assert log[:3] == ["s3 stopped", "redis restarted", "s3 started"]

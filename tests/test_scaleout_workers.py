@@ -20,9 +20,10 @@ import pytest
 
 from govbudget.storage.attempts import parse_attempts, unfinished_parses
 from govbudget.storage.keys import CONTENT_PREFIX
-from govbudget.tasks.crawl import run_crawl
+from govbudget.tasks.crawl import crawl_config, run_crawl
 from govbudget.tasks.runtime import configure
 from govbudget.tasks.settings import Settings
+from tests.e2e_checks import wait_for_parses
 from tests.storage_fixtures import start_celery_worker, stop_process
 
 pytestmark = pytest.mark.integration
@@ -69,7 +70,8 @@ def test_sigkilled_worker_mid_parse_leaves_exactly_one_result_per_object(
     killer = threading.Thread(target=_kill_when_parsing, args=(svc, f"victim@{host}", victim, done, killed))
     try:
         killer.start()
-        summary = run_crawl(svc, [site.start_url], region_code=site.region_code, parse_timeout=90)
+        summary = run_crawl(svc, crawl_config(settings, [site.start_url], region_code=site.region_code))
+        tally = wait_for_parses(svc.catalog, summary.crawl_id)  # the crawl does not wait for workers
     finally:
         done.set()
         killer.join()
@@ -80,7 +82,7 @@ def test_sigkilled_worker_mid_parse_leaves_exactly_one_result_per_object(
     assert victim.returncode == -signal.SIGKILL
     expected = {h for u, h in simulator.disclosure_urls().items() if u.startswith(site.start_url)}
     assert set(summary.files) == expected
-    assert summary.parse_pending == 0, "the killed worker's task was not redone"
+    assert tally["pending"] == 0, "the killed worker's task was not redone"
     redone = parse_attempts(svc.catalog, killed["sha256"])
     assert redone is not None
     assert redone.started >= 2 and redone.finished >= 1, "the interrupted parse ran again"

@@ -80,13 +80,13 @@ def evaluate_simulator(
 ) -> SimScore:
     """Start the simulator, crawl it fresh then incrementally into ``data_dir``, score the result."""
     from govbudget.simulator.server import PortalSimulator
-    from govbudget.tasks.crawl import run_crawl
+    from govbudget.tasks.crawl import crawl_config, run_crawl
     from govbudget.tasks.runtime import configure
     from govbudget.tasks.settings import Settings
 
     svc = configure(Settings.from_env(data_dir=data_dir, allow_loopback=True))
     with PortalSimulator() as sim:
-        first = run_crawl(svc, sim.start_urls, fresh=True, on_event=on_event, parse_timeout=5)
-        second = run_crawl(svc, sim.start_urls, on_event=on_event, parse_timeout=5)
+        first = run_crawl(svc, crawl_config(svc.settings, sim.start_urls, fresh=True), on_event=on_event)
+        second = run_crawl(svc, crawl_config(svc.settings, sim.start_urls), on_event=on_event)
         return score(set(sim.expected_disclosures()), list(svc.catalog.documents()), set(sim.decoy_urls()),
                      first.bytes_downloaded, second.bytes_downloaded)
