@@ -35,18 +35,19 @@ def crawl(
     With --region and no URL, the region's entry points from the registry (`govbudget sources`) are
     crawled. Example: govbudget crawl --region 茂名市 --year 2022
     """
-    from govbudget.tasks.crawl import CrawlFailed, run_crawl
+    from govbudget.tasks.crawl import CrawlFailed, crawl_config, run_crawl
     from govbudget.tasks.progress import CrawlProgress
     from govbudget.tasks.url_gate import UnsafeUrl
 
     region_code, start_urls, robots_off = _start(region, list(urls or []))
     svc = services(data_dir, allow_loopback=allow_loopback or None)
+    # --ignore-robots replaces GOVBUDGET_IGNORE_ROBOTS_HOSTS; the registry's agreed sources add to either
+    ignore = [*(ignore_robots or svc.settings.ignore_robots_hosts), *robots_off]
+    config = crawl_config(svc.settings, start_urls, region_code=region_code, fiscal_year=year,
+                          render_hosts=render or None, ignore_robots_hosts=ignore)
     try:
         with CrawlProgress(console) as progress:
-            summary = run_crawl(
-                svc, start_urls, region_code=region_code, fiscal_year=year, render_hosts=render or [],
-                on_event=progress.update, ignore_robots_hosts=[*robots_off, *(ignore_robots or [])],
-            )
+            summary = run_crawl(svc, config, on_event=progress.update)
     except UnsafeUrl as exc:
         console.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -85,7 +86,7 @@ def show_summary(summary: dict[str, object], as_json: bool) -> None:
     table = Table(title="crawl summary", show_header=False)
     for key in (
         "crawl_id", "pages_fetched", "files_archived", "files_new", "files_already_archived",
-        "parsed_ok", "parsed_partial", "parsed_failed", "parse_pending", "refused_urls",
+        "members_archived", "parsed_ok", "parsed_partial", "parsed_failed", "parse_pending", "refused_urls",
         "browser_requests", "seconds", "log_file",
     ):
         table.add_row(key, str(summary[key]))

@@ -22,14 +22,14 @@ def demo(
     """
     with needs_devtools("demo"):
         from govbudget.simulator.server import PortalSimulator
-    from govbudget.tasks.crawl import run_crawl
+    from govbudget.tasks.crawl import crawl_config, run_crawl
     from govbudget.tasks.progress import CrawlProgress
 
     svc = services(data_dir, allow_loopback=True)
     with PortalSimulator() as sim:
         console.print(f"portal simulator on {sim.base_url} ({len(sim.start_urls)} sites)")
         with CrawlProgress(console) as progress:
-            summary = run_crawl(svc, sim.start_urls, on_event=progress.update)
+            summary = run_crawl(svc, crawl_config(svc.settings, sim.start_urls), on_event=progress.update)
     show_summary(summary.as_dict(), as_json)
     if not as_json:
         _show_documents(svc.catalog.documents())

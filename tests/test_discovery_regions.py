@@ -126,21 +126,21 @@ def test_crawl_by_region_name_starts_from_the_registry(
 
     import govbudget.tasks.crawl as crawl_mod
     from govbudget.cli import app
-    from govbudget.tasks.crawl import CrawlSummary
+    from govbudget.tasks.crawl import CrawlConfig, CrawlSummary
 
-    calls: list[dict[str, object]] = []
+    calls: list[CrawlConfig] = []
 
-    def fake_run_crawl(svc: object, urls: list[str], **kw: object) -> CrawlSummary:
-        calls.append({"urls": list(urls), **kw})
-        return CrawlSummary(crawl_id="x", start_urls=list(urls))
+    def fake_run_crawl(svc: object, config: CrawlConfig, **kw: object) -> CrawlSummary:
+        calls.append(config)
+        return CrawlSummary(crawl_id="x", start_urls=list(config.start_urls))
 
     monkeypatch.setattr(crawl_mod, "run_crawl", fake_run_crawl)
     result = CliRunner().invoke(app, ["crawl", "--region", "电白区", "--data-dir", str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output
     dianbai = "http://www.dianbai.gov.cn/zwgk/zdlyxxgk/czzjxx/czyjs/"
-    assert calls == [{"urls": [dianbai], "region_code": "440904",
-                      "fiscal_year": None, "render_hosts": [], "on_event": calls[0]["on_event"],
-                      "ignore_robots_hosts": []}]
+    [config] = calls
+    assert config.start_urls == (dianbai,) and config.region_code == "440904"
+    assert (config.fiscal_year, config.render_hosts, config.ignore_robots_hosts) == (None, (), ())
 
 
 def test_crawl_by_ambiguous_name_says_which_divisions(tmp_path: Path) -> None:
