@@ -54,15 +54,24 @@ def address_verdict(address: str, allow_loopback: bool) -> UrlVerdict:
 
 def check_url(url: str, *, allow_loopback: bool = False) -> UrlVerdict:
     """Decide whether ``url`` may be requested: scheme, then every address its host resolves to."""
+    return vetted_addresses(url, allow_loopback=allow_loopback)[0]
+
+
+def vetted_addresses(url: str, *, allow_loopback: bool = False) -> tuple[UrlVerdict, tuple[str, ...]]:
+    """`check_url`'s verdict together with the addresses it vetted (empty when refused).
+
+    A caller that opens the connection itself (the browser guard's proxy) connects to one of these
+    addresses, never to a second lookup of the name, so the address checked is the address used.
+    """
     try:
         parts = urlsplit(url)
     except ValueError as exc:
-        return UrlVerdict(False, f"unparsable URL: {exc}")
+        return UrlVerdict(False, f"unparsable URL: {exc}"), ()
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        return UrlVerdict(False, f"scheme {parts.scheme or '(none)'!r} refused: only http(s)")
+        return UrlVerdict(False, f"scheme {parts.scheme or '(none)'!r} refused: only http(s)"), ()
     host = parts.hostname
     if not host:
-        return UrlVerdict(False, "URL has no host")
+        return UrlVerdict(False, "URL has no host"), ()
     try:
         addresses: tuple[str, ...] = (str(ipaddress.ip_address(host)),)
     except ValueError:
@@ -71,9 +80,9 @@ def check_url(url: str, *, allow_loopback: bool = False) -> UrlVerdict:
         else:
             addresses = _resolve(host.lower())
     if not addresses:
-        return UrlVerdict(False, f"host {host!r} does not resolve")
+        return UrlVerdict(False, f"host {host!r} does not resolve"), ()
     for address in addresses:
         verdict = address_verdict(address, allow_loopback)
         if not verdict.allowed:
-            return verdict
-    return UrlVerdict(True)
+            return verdict, ()
+    return UrlVerdict(True), addresses
