@@ -3,8 +3,8 @@
 scrapy-playwright starts its driver (a Node.js process) when the engine starts, and the engine
 waits for it before the first download: about a second and a half on our 2-core machine, paid by
 every crawl although most portals never need the browser. This provider defers that start to the
-first request routed to the browser; everything after it (launch options, contexts, the deadline
-in ``browser_handler``) is scrapy-playwright's own.
+first request routed to the browser; everything after it is scrapy-playwright's own, as extended
+by ``browser_handler`` (the deadline, and the URL guard's launch flags and context hooks).
 """
 
 from __future__ import annotations

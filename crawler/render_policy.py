@@ -3,6 +3,7 @@
 A browser costs ~10x a plain request (``stack_facts.md``), so it is used only when a page needs
 one: the site is known to need it (``render_hosts``), or a page came back with scripts and nothing
 worth following (a list built by JavaScript). Files are always downloaded over plain HTTP.
+Whatever a rendered page loads obeys the same URL policy as plain HTTP (``browser_guard``).
 """
 
 from __future__ import annotations

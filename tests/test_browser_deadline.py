@@ -33,6 +33,7 @@ class Hang(scrapy.Spider):
         seen["message"] = str(failure.value)
 
 settings = {**playwright_settings(chromium), "DOWNLOAD_TIMEOUT": 3, "RETRY_ENABLED": False,
+            "GOVBUDGET_ALLOW_LOOPBACK": True,  # the simulator is on 127.0.0.1 (browser_guard)
             "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False, "LOG_LEVEL": "WARNING"}
 process = CrawlerProcess(settings)
 crawler = process.create_crawler(Hang)
