@@ -18,7 +18,7 @@ shift || true
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 
-DEBIAN_PACKAGES=(chromium poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui antiword fonts-noto-cjk libarchive-tools)
+DEBIAN_PACKAGES=(chromium poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui antiword fonts-noto-cjk libarchive-tools iproute2)
 APT_UPDATED=0
 
 log() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }

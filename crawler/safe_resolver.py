@@ -4,7 +4,8 @@
 name again. A hostile name server can answer the first lookup with a public address and the
 second with 127.0.0.1 or 169.254.169.254 (DNS rebinding). Scrapy connects to whatever its resolver
 returns, so vetting the answer here, on every lookup, cached ones included, closes that gap for
-plain-HTTP downloads. (Chromium resolves for itself; the browser only renders listing pages.)
+plain-HTTP downloads. Chromium resolves nothing itself: it reaches the web only through the
+checking proxy of `browser_guard.py`, which connects to the address it vetted.
 """
 
 from __future__ import annotations
