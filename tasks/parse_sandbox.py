@@ -6,7 +6,8 @@ its address space (``RLIMIT_AS``) once and grants itself ``RLIMIT_CPU`` seconds 
 file; it leads its own session and process group, so LibreOffice or antiword started by a parser
 die with it when the parent's wall-clock limit strikes. Whatever ends a parse early
 becomes a ``failed`` outcome with a reason a person can act on; the raw file stays archived, a new
-child takes over and the worker goes on.
+child takes over and the worker goes on. Such an outcome also records the limits it ran under
+(`limits_note`), so ``govbudget repair`` can retry it once the settings raise them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import contextlib
 import io
 import os
 import pickle
+import re
 import shutil
 import signal
 import subprocess
@@ -46,6 +48,35 @@ class Limits:
     def wall_seconds(self) -> int:
         """Generous against CPU time: LibreOffice's own CPU is not counted in the child's."""
         return self.wall if self.wall is not None else 3 * self.cpu_seconds + 30
+
+
+LIMITS_NOTE = "sandbox limits: memory {memory_mb} MiB, cpu {cpu_seconds} s, wall {wall} s"
+_LIMITS_NOTE = re.compile(r"sandbox limits: memory (\d+) MiB, cpu (\d+) s, wall (\d+) s")
+
+
+def limits_note(limits: Limits) -> str:
+    """The line a parse ended by the sandbox adds to its errors: the limits it ran under."""
+    return LIMITS_NOTE.format(memory_mb=limits.memory_mb, cpu_seconds=limits.cpu_seconds,
+                              wall=limits.wall_seconds)
+
+
+def recorded_limits(errors: list[str]) -> Limits | None:
+    """The limits a failed result's `limits_note` recorded, or None (no note: an older result)."""
+    for error in errors:
+        match = _LIMITS_NOTE.fullmatch(str(error))
+        if match:
+            memory_mb, cpu_seconds, wall = (int(g) for g in match.groups())
+            return Limits(memory_mb=memory_mb, cpu_seconds=cpu_seconds, wall=wall)
+    return None
+
+
+def _noting_limits(outcome: ParseOutcome, limits: Limits) -> ParseOutcome:
+    note = limits_note(limits)
+    if note not in outcome.errors:
+        outcome.errors.append(note)
+        if isinstance(outcome.document.get("errors"), list):
+            outcome.document["errors"] = list(outcome.errors)
+    return outcome
 
 
 class _Worker:
@@ -105,6 +136,7 @@ class _Worker:
         outcome, spent = reply
         if spent:  # the child hit its memory limit: its heap may be in any state, start afresh
             self.stop()
+            outcome = _noting_limits(outcome, self.limits)
         return outcome
 
     @property
@@ -173,7 +205,7 @@ def parse_sandboxed(data: bytes, *, filename: str | None, sha256: str, limits: L
         return result
     _local.worker = None
     return failed_outcome(sha256=sha256, fmt=detect_format(data, filename), parser=SANDBOX_PARSER,
-                          errors=[result])
+                          errors=[result, limits_note(limits)])
 
 
 def _death_reason(exitcode: int | None, limits: Limits) -> str:

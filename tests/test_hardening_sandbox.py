@@ -25,12 +25,13 @@ from govbudget.parsers.registry import register
 from govbudget.storage.fetch import Fetch
 from govbudget.storage.keys import content_key
 from govbudget.tasks import parse_sandbox, parse_task
-from govbudget.tasks.parse_sandbox import Limits, parse_sandboxed
+from govbudget.tasks.parse_sandbox import Limits, limits_note, parse_sandboxed
 from govbudget.tasks.parse_task import parse_object
 from govbudget.tasks.runtime import Services, configure
 from govbudget.tasks.settings import Settings
 
 MEMORY_MB = 1024
+NOTE = limits_note(Limits(memory_mb=MEMORY_MB, cpu_seconds=1))  # what a failure by the sandbox records
 PID_FILE_ENV = "GOVBUDGET_TEST_CONVERTER_PID_FILE"
 
 
@@ -97,7 +98,7 @@ def test_memory_hog_fails_with_the_memory_reason_and_the_worker_goes_on(svc: Ser
     sha = _archive(svc, body, "hog.bin")
     parse_object.delay(sha)
     assert svc.catalog.parse_status(sha) == "failed"
-    assert _document(svc, sha)["errors"] == [f"parser exceeded its {MEMORY_MB} MiB memory limit"]
+    assert _document(svc, sha)["errors"] == [f"parser exceeded its {MEMORY_MB} MiB memory limit", NOTE]
     assert svc.store.get(content_key(sha)) == body
     _next_parse_succeeds(svc)
 
@@ -106,14 +107,14 @@ def test_cpu_hog_fails_with_the_cpu_reason_and_the_worker_goes_on(svc: Services)
     sha = _archive(svc, b"CPU-HOG\n", "spin.bin")
     parse_object.delay(sha)
     assert svc.catalog.parse_status(sha) == "failed"
-    assert _document(svc, sha)["errors"] == ["parser exceeded its CPU-time limit of 1 s"]
+    assert _document(svc, sha)["errors"] == ["parser exceeded its CPU-time limit of 1 s", NOTE]
     _next_parse_succeeds(svc)
 
 
 def test_a_killed_parser_is_a_failed_result_not_a_dead_worker(svc: Services) -> None:
     sha = _archive(svc, b"SUICIDE\n", "boom.bin")
     parse_object.delay(sha)
-    assert _document(svc, sha)["errors"] == ["parser process died with signal 9 (SIGKILL)"]
+    assert _document(svc, sha)["errors"] == ["parser process died with signal 9 (SIGKILL)", NOTE]
     _next_parse_succeeds(svc)
 
 
@@ -123,7 +124,7 @@ def test_wall_clock_limit_kills_the_parser_and_the_converter_it_started(tmp_path
     limits = Limits(memory_mb=MEMORY_MB, cpu_seconds=5, wall=3)
     outcome = parse_sandboxed(body, filename=None, sha256="a" * 64, limits=limits, target=with_test_parsers)
     assert outcome.status == "failed"
-    assert outcome.errors == ["parser exceeded its wall-clock limit of 3 s"]
+    assert outcome.errors == ["parser exceeded its wall-clock limit of 3 s", limits_note(limits)]
     converter = int(pid_file.read_text())
     for _ in range(50):  # reaped by init once killed; poll briefly, no timing asserted
         if not _alive(converter):
@@ -158,7 +159,7 @@ def test_a_killed_parser_leaves_no_temporary_files(tmp_path: Path) -> None:
     limits = Limits(memory_mb=MEMORY_MB, cpu_seconds=5, wall=3)
     outcome = parse_sandboxed(str(note).encode(), filename=None, sha256="f" * 64, limits=limits,
                               target=litter)
-    assert outcome.errors == ["parser exceeded its wall-clock limit of 3 s"]
+    assert outcome.errors == ["parser exceeded its wall-clock limit of 3 s", limits_note(limits)]
     litter_dir = Path(note.read_text())
     assert litter_dir.parent.name.startswith("govbudget-parse-")  # the child's own TMPDIR
     assert not litter_dir.parent.exists()
@@ -265,7 +266,8 @@ def test_a_reply_with_anything_but_outcome_types_is_refused() -> None:
     limits = Limits(memory_mb=MEMORY_MB, cpu_seconds=30)
     outcome = parse_sandboxed(b"x", filename=None, sha256="d" * 64, limits=limits, target=smuggle)
     assert outcome.status == "failed"
-    assert outcome.errors == ["parser process sent an unreadable result: refused pathlib.PosixPath"]
+    assert outcome.errors == ["parser process sent an unreadable result: refused pathlib.PosixPath",
+                              limits_note(limits)]
     good = parse_sandboxed(render_xlsx("002"), filename="b.xlsx", sha256="e" * 64, limits=limits)
     assert good.status == "ok"
 
