@@ -30,6 +30,7 @@ from govbudget.storage.rows import Row
 from govbudget.tasks.app import app
 from govbudget.tasks.parse_sandbox import Limits, Target, parse_sandboxed
 from govbudget.tasks.runtime import Services, services
+from govbudget.tasks.settings import Settings
 
 TRANSIENT_ERRORS = (StoreUnavailable, CatalogUnavailable, ConnectionError, TimeoutError)
 MAX_CRASHES = 3
@@ -79,7 +80,7 @@ def parse_archived(svc: Services, sha256: str) -> Parsed:
                 errors=["stored bytes do not match their sha256 key"],
             )
         else:
-            outcome = _parse_limited(svc, data, filename, sha256)
+            outcome = parse_limited(data, filename, svc.settings, sha256=sha256)
     events = []
     for member in outcome.members:  # before the archive's own result, which says the task is done
         fmt = member.outcome.document.get("format")
@@ -90,10 +91,16 @@ def parse_archived(svc: Services, sha256: str) -> Parsed:
     return {"status": outcome.status, "members": events}
 
 
-def _parse_limited(svc: Services, data: bytes, filename: str | None, sha256: str) -> ParseOutcome:
-    """Parse in a child capped by the settings' memory and CPU limits, so a bad file fails alone."""
-    limits = Limits(memory_mb=svc.settings.parse_memory_mb, cpu_seconds=svc.settings.parse_cpu_seconds)
-    return parse_sandboxed(data, filename=filename, sha256=sha256, limits=limits, target=PARSE_TARGET)
+def parse_limited(data: bytes, filename: str | None, settings: Settings, *,
+                  sha256: str | None = None) -> ParseOutcome:
+    """Parse ``data`` in the sandboxed child under the settings' memory and CPU limits.
+
+    The one parse path: the worker (``parse_archived``) and ``govbudget parse`` both come here, so a
+    file that exhausts a limit is the same ``failed`` outcome, with the same reason, everywhere.
+    """
+    limits = Limits(memory_mb=settings.parse_memory_mb, cpu_seconds=settings.parse_cpu_seconds)
+    return parse_sandboxed(data, filename=filename, sha256=sha256 or sha256_hex(data), limits=limits,
+                           target=PARSE_TARGET)
 
 
 def _save(svc: Services, sha256: str, outcome: ParseOutcome, capture: Row | None) -> None:
