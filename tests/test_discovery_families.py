@@ -11,10 +11,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from govbudget.simulator.edge_site import PRIVATE_TARGETS
+from govbudget.simulator.evaluate import archived_disclosures
 from govbudget.simulator.gates import RS_JS_COOKIE
 from govbudget.storage.fetch import is_archive_member
-
-KINDS = {"budget", "final", "three_public", "performance"}
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +31,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Any:
         log_first = sim.request_log.snapshot()
         second = run_crawl(svc, crawl_config(svc.settings, sim.start_urls))
         documents = list(svc.catalog.documents())
-        archived = {d["sha256"]: d for d in documents if d["doc_kind"] in KINDS
-                    and not is_archive_member(d["url"], d["referrer"], d["link_text"])}
+        archived = archived_disclosures(documents)
         members = [d for d in documents if is_archive_member(d["url"], d["referrer"], d["link_text"])]
         yield {"sim": sim, "svc": svc, "first": first, "second": second, "events": events,
                "log": log_first, "archived": archived, "members": members, "base": sim.base_url,
