@@ -1,24 +1,29 @@
-"""Retries that honour ``Retry-After`` and size caps decided from headers, before any body byte.
+"""Retries that honour ``Retry-After``, and size caps held while a response streams.
 
 Scrapy's RetryMiddleware retries 429/503 at once; a portal that says ``Retry-After: 30`` means it,
 so the retry waits (capped). Size caps are per content type: a response announcing more than its
-type's cap is stopped when its headers arrive and recorded as skipped with its size, so nothing
-half-downloaded is ever archived.
+type's cap is stopped when its headers arrive; one without a length (chunked, or closed by the
+server) is counted as its body arrives and stopped at the first chunk past the cap. Either way it is
+recorded as skipped with its size (the bytes received so far when no length was announced) and
+logged as one WARNING line; nothing half-downloaded is ever archived.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
-from scrapy.exceptions import StopDownload
+from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Response
 
 from govbudget.crawler.events import EventSink
+
+logger = logging.getLogger(__name__)
 
 MAX_RETRY_AFTER = 60.0
 DEFAULT_CAPS = {"text/html": 20 * 1024 * 1024, "application/json": 20 * 1024 * 1024, "*": 200 * 1024 * 1024}
@@ -62,14 +67,25 @@ class RetryAfterMiddleware(RetryMiddleware):
         return super().process_response(request, response)  # type: ignore[return-value]
 
 
+_CAP = "_govbudget_size_cap"  # (cap, content type) of the response being received
+_RECEIVED = "_govbudget_bytes_received"
+_OVERSIZE = "_govbudget_oversize"  # set when SizeCaps stopped the download
+
+
+def declared_length(body_length: object) -> int | None:
+    """The Content-Length Twisted parsed, or None (it passes ``UNKNOWN_LENGTH``, a str, when absent)."""
+    return body_length if isinstance(body_length, int) and body_length >= 0 else None
+
+
 class SizeCaps:
-    """Extension: stop a download whose declared length passes its content type's cap."""
+    """Extension: stop a download that passes its content type's cap, announced or streamed."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.caps = {**DEFAULT_CAPS, **(crawler.settings.getdict("GOVBUDGET_SIZE_CAPS") or {})}
         self.events = EventSink.from_settings(crawler.settings)
         crawler.signals.connect(self.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(self.bytes_received, signal=signals.bytes_received)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SizeCaps:
@@ -79,18 +95,50 @@ class SizeCaps:
         ctype = content_type.split(";", 1)[0].strip().lower()
         return int(self.caps.get(ctype, self.caps["*"]))
 
-    def headers_received(self, headers: Any, body_length: int, request: Request, spider: Any) -> None:
+    def headers_received(self, headers: Any, body_length: object, request: Request, spider: Any) -> None:
         ctype = (headers.get(b"Content-Type") or b"").decode("latin-1")
-        length = body_length if body_length and body_length > 0 else None
-        if length is None:
-            return
         cap = self.cap_for(ctype)
-        if length > cap:
-            self.crawler.stats.inc_value("govbudget/skipped_oversize")  # type: ignore[union-attr]
-            self.events.emit(
-                "skipped", url=request.url, reason="oversize", size=length, cap=cap, content_type=ctype
-            )
-            raise StopDownload(fail=True)
+        length = declared_length(body_length)
+        if length is not None and length > cap:
+            self._skip(request, size=length, cap=cap, ctype=ctype, declared=True)
+        # counted again from zero for each response (a redirect or retry copies the meta)
+        request.meta[_CAP] = (cap, ctype)
+        request.meta[_RECEIVED] = 0
+        # Scrapy's own DOWNLOAD_MAXSIZE stays a backstop behind this cap, never a second stop
+        # (with its own warning and traceback) at the chunk where this one stops
+        request.meta["download_maxsize"] = max(self.crawler.settings.getint("DOWNLOAD_MAXSIZE"), 2 * cap)
+
+    def bytes_received(self, data: bytes, request: Request, spider: Any) -> None:
+        if _CAP not in request.meta:
+            return
+        cap, ctype = request.meta[_CAP]
+        received = request.meta[_RECEIVED] = request.meta[_RECEIVED] + len(data)
+        if received > cap:
+            self._skip(request, size=received, cap=cap, ctype=ctype, declared=False)
+
+    def _skip(self, request: Request, *, size: int, cap: int, ctype: str, declared: bool) -> None:
+        self.crawler.stats.inc_value("govbudget/skipped_oversize")  # type: ignore[union-attr]
+        self.events.emit("skipped", url=request.url, reason="oversize", size=size, cap=cap,
+                         content_type=ctype, declared=declared)
+        how = "declares" if declared else "sent at least"
+        logger.warning("skipped oversize %s: %s %d bytes, over the %d-byte cap for %s",
+                       request.url, how, size, cap, ctype or "an undeclared type")
+        request.meta[_OVERSIZE] = True
+        request.meta.pop(_CAP, None)
+        raise StopDownload(fail=True)
+
+
+class SizeCapSkipMiddleware:
+    """Downloader middleware: a download SizeCaps stopped is ignored, not a download error.
+
+    Scrapy logs a failed download without an errback as an ERROR with the whole traceback; the
+    skip is already one WARNING line and a ``skipped`` event, so it leaves as ``IgnoreRequest``
+    (which Scrapy does not log, and which an errback still receives).
+    """
+
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
+        if isinstance(exception, StopDownload) and request.meta.get(_OVERSIZE):
+            raise IgnoreRequest(f"oversize: {request.url}")
 
 
 class RobotsOverrideMiddleware:

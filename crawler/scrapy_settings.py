@@ -50,6 +50,7 @@ def crawl_settings(config: CrawlConfig) -> dict[str, Any]:
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "govbudget.crawler.politeness.RetryAfterMiddleware": 550,
             "govbudget.crawler.incremental.ConditionalRequestMiddleware": 580,
+            "govbudget.crawler.politeness.SizeCapSkipMiddleware": 590,  # a size-cap stop is no error
         },
         "EXTENSIONS": {
             "govbudget.crawler.politeness.SizeCaps": 100,
