@@ -2,8 +2,8 @@
 
 加速乐 (521): the page assigns ``document.cookie`` from string literals joined by ``+``; evaluating
 that expression (literals only, nothing else) gives ``__jsl_clearance``. 瑞数 (412 with
-``<meta … r="m">`` and ``$_ts``): the cookie comes from real script, so the render policy sends the
-URL to the browser once per host and carries the browser's cookies to plain HTTP requests.
+``<meta … r="m">`` and ``$_ts``): the cookie comes from real script, so ``challenge_middleware``
+sends the URL to the browser once per host and carries the browser's cookies to plain HTTP requests.
 """
 
 from __future__ import annotations

@@ -49,6 +49,8 @@ def crawl_settings(config: CrawlConfig) -> dict[str, Any]:
             "govbudget.crawler.politeness.RobotsOverrideMiddleware": 90,  # before RobotsTxtMiddleware (100)
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "govbudget.crawler.politeness.RetryAfterMiddleware": 550,
+            # below CookiesMiddleware (700) and HttpCompression (590): sees the stored cookie, plain bytes
+            "govbudget.crawler.challenge_middleware.ChallengeMiddleware": 565,
             "govbudget.crawler.incremental.ConditionalRequestMiddleware": 580,
             "govbudget.crawler.politeness.SizeCapSkipMiddleware": 590,  # a size-cap stop is no error
         },

@@ -4,43 +4,36 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from scrapy.http import HtmlResponse
+from govbudget.crawler.families import aspnet
+from tests.family_fixtures import context, on_page, saved_page
 
-from govbudget.crawler import family_aspnet
-
-PAGE = """<html><body>
-<form method="post" action="./List.aspx?cid=4" id="form1">
-<input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUKMTY1NDU2MTA1Mg9kFgI=" />
-<input type="hidden" name="__EVENTVALIDATION" value="/wEWAgKO8r" />
-<input type="hidden" name="__EVENTTARGET" value="" /><input type="hidden" name="__EVENTARGUMENT" value="" />
-<input type="text" name="txtKeyword" value="" /><input type="submit" name="btnSearch" value="搜索" />
-<ul><li><a href="Show.aspx?id=1">某局2023年部门预算公开</a></li></ul>
-<div class="pager">1 <a href="javascript:__doPostBack('AspNetPager1','2')">2</a>
-<a href="javascript:__doPostBack('AspNetPager1','3')">3</a>
-<a href="javascript:__doPostBack('AspNetPager1','2')">下一页</a></div>
-</form></body></html>"""
+URL = "http://www.dianbai.gov.cn/asp/List.aspx?cid=4"
 
 
-def _response() -> HtmlResponse:
-    return HtmlResponse("http://www.dianbai.gov.cn/asp/List.aspx?cid=4", body=PAGE.encode(), encoding="utf-8")
+def _response():  # type: ignore[no-untyped-def]
+    return saved_page("aspnet", "List.aspx.html", URL)
+
+
+def test_a_viewstate_page_with_post_backs_matches() -> None:
+    assert aspnet.FAMILY.matches(_response())
 
 
 def test_each_pager_page_is_one_post_of_the_form_without_a_click() -> None:
-    seen: set[tuple[str, str, str]] = set()
-    requests = list(family_aspnet.page_requests(_response(), callback=None, seen=seen))
+    requests = list(aspnet.FAMILY.requests(_response(), context()))
     assert [r.meta["link_text"] for r in requests] == ["2", "3"]
     first = requests[0]
-    assert (first.method, first.url) == ("POST", "http://www.dianbai.gov.cn/asp/List.aspx?cid=4")
+    assert (first.method, first.url, first.callback) == ("POST", URL, on_page)
     assert first.headers[b"Content-Type"] == b"application/x-www-form-urlencoded"
-    assert first.headers[b"Referer"] == b"http://www.dianbai.gov.cn/asp/List.aspx?cid=4"
+    assert first.headers[b"Referer"] == URL.encode()
     form = parse_qs(first.body.decode(), keep_blank_values=True)
     assert form["__VIEWSTATE"] == ["/wEPDwUKMTY1NDU2MTA1Mg9kFgI="]
     assert form["__EVENTVALIDATION"] == ["/wEWAgKO8r"]
     assert (form["__EVENTTARGET"], form["__EVENTARGUMENT"]) == (["AspNetPager1"], ["2"])
     assert "btnSearch" not in form  # a post-back is not a click on the search button
+    assert "playwright" not in first.meta  # a form is posted over plain HTTP
 
 
 def test_a_pager_page_already_requested_is_not_posted_again() -> None:
-    seen: set[tuple[str, str, str]] = set()
-    assert len(list(family_aspnet.page_requests(_response(), callback=None, seen=seen))) == 2
-    assert list(family_aspnet.page_requests(_response(), callback=None, seen=seen)) == []
+    ctx = context()
+    assert len(list(aspnet.FAMILY.requests(_response(), ctx))) == 2
+    assert list(aspnet.FAMILY.requests(_response(), ctx.for_response())) == []

@@ -1,28 +1,30 @@
 """The generic disclosure spider: follows a portal's budget path and downloads disclosures.
 
-It knows no site: links are followed by their words (``link_policy``), JS-only pagination is read
-from ``createPageHTML`` calls, and a page that shows scripts but no links worth following is fetched
-once more through the browser (the render policy). Every page and file fetched becomes a ``Fetch``
-for the archive pipeline; the spider never parses a budget table.
+It knows no site: links are followed by their words (``link_policy``), each portal family in
+``crawler.families.FAMILIES`` that recognises a page adds what only it knows how to find (JS-only
+pagination, post-backs, datastores, JSON chains, frames), and a page that shows scripts but nothing
+worth following is fetched once more through the browser (the render policy). Challenge pages never
+reach it (``challenge_middleware``). Every page and file fetched becomes a ``Fetch`` for the archive
+pipeline; the spider never parses a budget table.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from govbudget.crawler import challenges, family_aspnet, family_hanweb, family_json, render_policy
+from govbudget.crawler import render_policy
 from govbudget.crawler.classify import classify_link, classify_page
+from govbudget.crawler.families import BY_NAME, FAMILIES, Context, Link
+from govbudget.crawler.families.base import json_body
 from govbudget.crawler.filenames import content_disposition_name
-from govbudget.crawler.link_policy import MIN_FISCAL_YEAR, decide
-from govbudget.crawler.pagination import create_page_html_urls
+from govbudget.crawler.link_policy import decide
 from govbudget.parsers import detect_format
 from govbudget.storage.fetch import Fetch
 
@@ -46,8 +48,6 @@ class DisclosureSpider(scrapy.Spider):
     """Crawl from start URLs along budget paths; yield a ``Fetch`` for every page and file."""
 
     name = "disclosures"
-    # Challenge pages come back as 412/521 (and 202 from some gates): the spider must see them.
-    handle_httpstatus_list: ClassVar[list[int]] = [202, 412, 521]
 
     def __init__(
         self,
@@ -65,31 +65,16 @@ class DisclosureSpider(scrapy.Spider):
         self.crawl_id = crawl_id
         self.render_hosts = set(render_hosts or [])
         self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls} - {""})
-        self._postbacks: set[tuple[str, str, str]] = set()
-        self._solving: dict[str, list[scrapy.Request]] = {}
-        self._solved: set[str] = set()
+        self.context = Context(
+            on_page=self.parse_page, on_json=self.parse_json, fiscal_year=self.fiscal_year,
+            render_hosts=frozenset(self.render_hosts),
+        )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.start_urls:
-            yield self._page_request(url, link_text="", referrer=None)
+            yield self.context.page(url, link_text="", referrer=None)
 
     # -- requests -------------------------------------------------------------------------------
-    def _page_request(
-        self, url: str, *, link_text: str, referrer: str | None, browser: bool = False
-    ) -> scrapy.Request:
-        meta: dict[str, Any] = {"link_text": link_text, "referrer": referrer}
-        if browser or urlsplit(url).hostname in self.render_hosts:
-            meta.update(render_policy.browser_meta())
-        headers = {"Referer": referrer} if referrer else None
-        return scrapy.Request(
-            url,
-            callback=self.parse_page,
-            errback=render_policy.close_page_on_error,
-            meta=meta,
-            headers=headers,
-            dont_filter=browser,
-        )
-
     def _file_request(self, url: str, *, link_text: str, referrer: str, context_title: str) -> scrapy.Request:
         return scrapy.Request(
             url,
@@ -101,52 +86,49 @@ class DisclosureSpider(scrapy.Spider):
 
     # -- callbacks ------------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Fetch | scrapy.Request]:
-        """Archive the page, then follow what the link policy allows."""
-        if response.status in self.handle_httpstatus_list:
-            yield from self._challenge(response)
-            return
+        """Archive the page, follow what the link policy allows, then ask every family that matches."""
         if not isinstance(response, TextResponse) or not _looks_like_html(response):
             yield self._fetch(response, kind="file", context_title="")
             return
         title = _page_title(response)
         yield self._fetch(response, kind="page", context_title=title)
-        followed = 0
-        links = list(_links(response))
-        if family_hanweb.matches(response):
-            links += list(family_hanweb.record_links(response))
-            for req in family_hanweb.page_requests(response, self.parse_page):
-                followed += 1
-                yield req
-        if family_aspnet.matches(response):
-            for req in family_aspnet.page_requests(response, self.parse_page, self._postbacks):
-                followed += 1
-                yield req
-        for url in family_json.json_urls(response.text, response.url):
-            followed += 1
-            yield scrapy.Request(url, callback=self.parse_json,
-                                 meta={"referrer": response.url, "link_text": ""},
-                                 headers={"Referer": response.url})
-        platform = family_json.platform_config(response.text, response.url)
-        if platform is not None:
-            followed += 1
-            yield scrapy.Request(f"{platform['api']}departments?code={platform['code']}",
-                                 callback=self.parse_departments, cb_kwargs={"cfg": platform},
-                                 meta={"referrer": response.url, "link_text": ""})
-        for req in self._follow(links, response.url, title):
-            followed += 1
+        ctx = self.context.for_response()
+        for req in self._follow(_links(response), response.url, title):
+            ctx.followed += 1
             yield req
-        for url in _frames(response):
-            followed += 1
-            yield self._page_request(url, link_text=link_text_of(response), referrer=response.url)
-        for url in create_page_html_urls(response.text, response.url):
-            followed += 1
-            yield self._page_request(url, link_text="", referrer=response.url)
-        if followed == 0 and render_policy.needs_browser(response):
+        for family in FAMILIES:
+            if family.matches(response):
+                for req in self._family_requests(family.requests(response, ctx), response.url, title):
+                    ctx.followed += 1
+                    yield req
+        if ctx.followed == 0 and render_policy.needs_browser(response):
             self.crawler.stats.inc_value("govbudget/render_retries")
-            yield self._page_request(
+            yield self.context.page(
                 response.url, link_text=response.meta.get("link_text", ""),
                 referrer=response.meta.get("referrer"), browser=True,
             )
+
+    def parse_json(self, response: Response) -> Iterator[Fetch | scrapy.Request]:
+        """A JSON document a family asked for: archive it, hand it back to that family."""
+        if json_body(response) is None:
+            self.logger.warning("not JSON: %s", response.url)
+            return
+        yield self._fetch(response, kind="page", context_title="", fmt="json")
+        family = BY_NAME.get(response.meta.get("family", ""))
+        if family is None:
+            return
+        ctx = self.context.for_response()
+        yield from self._family_requests(family.requests(response, ctx), response.url, "")
+
+    def _family_requests(
+        self, output: Iterable[scrapy.Request | Link], referrer: str, title: str
+    ) -> Iterator[scrapy.Request]:
+        """A family's requests as they are; its links through the link policy, like a page's own."""
+        for item in output:
+            if isinstance(item, scrapy.Request):
+                yield item
+            else:
+                yield from self._follow([item], referrer, title)
 
     def _follow(
         self, links: Iterable[tuple[str, str]], referrer: str, title: str
@@ -158,112 +140,9 @@ class DisclosureSpider(scrapy.Spider):
                     continue
                 yield self._file_request(url, link_text=link_text, referrer=referrer, context_title=title)
             elif decision.action == "page":
-                yield self._page_request(url, link_text=link_text, referrer=referrer)
+                yield self.context.page(url, link_text=link_text, referrer=referrer)
 
-    # -- JSON directories and unified platforms --------------------------------------------------
-    def _json(self, response: Response) -> Any:
-        try:
-            return json.loads(response.text)  # type: ignore[attr-defined]
-        except (ValueError, AttributeError):
-            self.logger.warning("not JSON: %s", response.url)
-            return None
-
-    def parse_json(self, response: Response) -> Iterator[Fetch | scrapy.Request]:
-        """A JSON list: archive it, follow its objects' URLs by their titles."""
-        data = self._json(response)
-        if data is None:
-            return
-        yield self._fetch(response, kind="page", context_title="", fmt="json")
-        yield from self._follow(family_json.json_links(data, response.url), response.url, "")
-
-    def parse_departments(self, response: Response, cfg: dict[str, str]) -> Iterator[Fetch | scrapy.Request]:
-        depts = self._json(response)
-        if not isinstance(depts, list):
-            return
-        yield self._fetch(response, kind="page", context_title="", fmt="json")
-        ids = [str(d.get("id")) for d in depts if isinstance(d, dict) and d.get("id") is not None]
-        yield scrapy.Request(f"{cfg['api']}years", callback=self.parse_years,
-                             cb_kwargs={"cfg": cfg, "depts": ids},
-                             meta={"referrer": response.url, "link_text": ""})
-
-    def parse_years(self, response: Response, cfg: dict[str, str], depts: list[str]) -> Iterator[Any]:
-        years = self._json(response)
-        if not isinstance(years, list):
-            return
-        yield self._fetch(response, kind="page", context_title="", fmt="json")
-        wanted = [int(y) for y in years if str(y).isdigit() and int(y) >= MIN_FISCAL_YEAR
-                  and (self.fiscal_year is None or int(y) == self.fiscal_year)]
-        for dept in depts:
-            for year in wanted:
-                yield scrapy.Request(f"{cfg['api']}files?dept={dept}&year={year}",
-                                     callback=self.parse_platform_files,
-                                     cb_kwargs={"cfg": cfg}, meta={"referrer": response.url, "link_text": ""})
-
-    def parse_platform_files(self, response: Response, cfg: dict[str, str]) -> Iterator[Any]:
-        files = self._json(response)
-        if not isinstance(files, list):
-            return
-        yield self._fetch(response, kind="page", context_title="", fmt="json")
-        links = [(str(f.get("fileName") or ""), f"{cfg['download']}?iid={f.get('iid')}")
-                 for f in files if isinstance(f, dict) and f.get("iid")]
-        yield from self._follow(links, response.url, "")
-
-    # -- challenges ----------------------------------------------------------------------------
-    def _challenge(self, response: Response) -> Iterator[scrapy.Request]:
-        kind = challenges.kind(response.status, response.body)
-        attempts = response.meta.get("challenge_attempts", 0)
-        if kind is None or attempts >= 3:
-            self.logger.warning("gave up on %s (status %s, challenge %s)",
-                                response.url, response.status, kind)
-            return
-        self.crawler.stats.inc_value("govbudget/challenges")
-        retry = _replay(response.request)
-        retry.meta["challenge_attempts"] = attempts + 1
-        if kind == "jsl":
-            cookie = challenges.jsl_cookie(response.body)
-            if cookie is not None:
-                yield retry.replace(cookies={cookie[0]: cookie[1]})
-                return
-        host = urlsplit(response.url).hostname or ""
-        if host in self._solved:
-            yield retry
-            return
-        parked = self._solving.setdefault(host, [])
-        parked.append(retry)
-        if len(parked) == 1:
-            yield scrapy.Request(
-                response.url, callback=self.after_browser_challenge, errback=self.browser_challenge_failed,
-                dont_filter=True, meta={**render_policy.challenge_meta(), "challenge_host": host})
-
-    async def after_browser_challenge(self, response: Response) -> AsyncIterator[scrapy.Request]:
-        """Let the page's script set its cookies, copy them, close the page, replay over plain HTTP."""
-        page = response.meta["playwright_page"]
-        host = response.meta["challenge_host"]
-        try:
-            cookies = await render_policy.cookies_after_challenge(page)
-        except Exception as exc:  # a hung or crashed renderer: give up on this host, loudly
-            dropped = self._solving.pop(host, [])
-            self.logger.error("browser challenge for %s gave no cookies (%r); %d requests dropped",
-                              host, exc, len(dropped))
-            return
-        finally:
-            await render_policy.close_page(page)
-        self._solved.add(host)
-        jar = {c["name"]: c["value"] for c in cookies if host.endswith(c.get("domain", "").lstrip("."))}
-        self.crawler.stats.set_value("govbudget/browser_cookies", len(jar))
-        for request in self._solving.pop(host, []):
-            yield request.replace(cookies=jar)
-
-    async def browser_challenge_failed(self, failure: Any) -> None:
-        await render_policy.close_page_on_error(failure)
-        host = failure.request.meta.get("challenge_host", "")
-        dropped = self._solving.pop(host, [])
-        self.logger.error("browser challenge failed for %s (%d requests dropped)", host, len(dropped))
-
-    def save_file(self, response: Response) -> Iterator[Fetch | scrapy.Request]:
-        if response.status in self.handle_httpstatus_list:
-            yield from self._challenge(response)
-            return
+    def save_file(self, response: Response) -> Iterator[Fetch]:
         cd_name = content_disposition_name(response.headers.get("Content-Disposition"))
         if _soft_404(response, cd_name):
             self.crawler.stats.inc_value("govbudget/soft_404")
@@ -332,20 +211,6 @@ def _soft_404(response: Response, file_name: str | None) -> bool:
     return b"<table" not in response.body.lower()
 
 
-# What Scrapy measured or decided while downloading a request: a replay must start without them.
-_DOWNLOAD_STATE = ("download_latency", "cache_timestamp", "_dont_cache", "_auth_proxy", "_scheme_proxy")
-
-
-def _replay(request: scrapy.Request) -> scrapy.Request:
-    """The same request again (after a challenge), keeping its redirect history for provenance."""
-    meta = {k: v for k, v in request.meta.items() if k not in _DOWNLOAD_STATE}
-    return request.replace(dont_filter=True, meta=meta)
-
-
-def link_text_of(response: Response) -> str:
-    return response.meta.get("link_text", "") or ""
-
-
 def _looks_like_html(response: TextResponse) -> bool:
     ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
     if "html" in ctype or "xml" in ctype:
@@ -370,10 +235,3 @@ def _links(response: TextResponse) -> Iterator[tuple[str, str]]:
         text = _text(a) or a.attrib.get("title", "")
         yield text, urljoin(response.url, href)
 
-
-def _frames(response: TextResponse) -> Iterator[str]:
-    """Absolute URLs of the page's iframes: a list inside a frame is part of the page."""
-    for frame in response.xpath("//iframe[@src]"):
-        src = frame.attrib["src"].strip()
-        if src and not src.startswith(("javascript:", "about:")):
-            yield urljoin(response.url, src)

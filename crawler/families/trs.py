@@ -1,4 +1,4 @@
-"""Pages that a list announces only in inline JavaScript.
+"""TRS WCM (static publishing): list pages announced only in inline JavaScript.
 
 TRS WCM lists print no ``<a>`` to their later pages: the count is an argument of
 ``createPageHTML(9, 0, "index", "html")`` and the browser builds ``index_1.html`` … at run time.
@@ -8,7 +8,13 @@ Reading the call is cheaper and more reliable than rendering the page.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import urljoin
+
+import scrapy
+from scrapy.http import Response
+
+from govbudget.crawler.families.base import Context
 
 # createPageHTML(count, current, "index", "html") — quotes may be single or double.
 _CREATE_PAGE_HTML = re.compile(
@@ -39,3 +45,19 @@ def create_page_html_urls(html: str, page_url: str) -> list[str]:
             urls.append(urljoin(page_url, f"{stem}.{ext}"))
     seen: set[str] = set()
     return [u for u in urls if not (u in seen or seen.add(u))]
+
+
+class TrsWcm:
+    """Every page of a ``createPageHTML`` (or ``var countPage``) list, fetched as a page."""
+
+    name = "trs"
+
+    def matches(self, response: Response) -> bool:
+        return b"createPageHTML" in response.body or b"countPage" in response.body
+
+    def requests(self, response: Response, ctx: Context) -> Iterator[scrapy.Request]:
+        for url in create_page_html_urls(response.text, response.url):  # type: ignore[attr-defined]
+            yield ctx.page(url, link_text="", referrer=response.url)
+
+
+FAMILY = TrsWcm()

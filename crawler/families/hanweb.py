@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
 
+import scrapy
 from parsel import Selector
-from scrapy.http import FormRequest, TextResponse
+from scrapy.http import Response, TextResponse
+
+from govbudget.crawler.families.base import Context, Link
 
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>")
@@ -22,25 +25,35 @@ _PERPAGE = re.compile(r"(?:var\s+mynum\s*=\s*|perPage\s*:\s*)(\d+)")
 MAX_RECORDS = 5000
 
 
-def matches(response: TextResponse) -> bool:
-    return b"<datastore>" in response.body
+class Hanweb:
+    """The datastore's record links, and one POST per range of later records."""
+
+    name = "hanweb"
+
+    def matches(self, response: Response) -> bool:
+        return b"<datastore>" in response.body
+
+    def requests(self, response: Response, ctx: Context) -> Iterator[scrapy.Request | Link]:
+        yield from record_links(response)  # type: ignore[arg-type]
+        yield from page_requests(response, ctx)  # type: ignore[arg-type]
 
 
-def record_links(response: TextResponse) -> Iterator[tuple[str, str]]:
+def record_links(response: TextResponse) -> Iterator[Link]:
     """(text, absolute URL) of every link inside the datastore's records."""
     for chunk in _RECORD.findall(response.text):
         for a in Selector(text=chunk).xpath("//a[@href]"):
             text = " ".join(a.xpath(".//text()").getall()).strip() or a.attrib.get("title", "")
-            yield text, urljoin(response.url, a.attrib["href"])
+            yield Link(text, urljoin(response.url, a.attrib["href"]))
 
 
-def page_requests(response: TextResponse, callback: object) -> Iterator[FormRequest]:
+def page_requests(response: TextResponse, ctx: Context) -> Iterator[scrapy.Request]:
     """POSTs for the records past the first page (only from a list page, not from a proxy answer)."""
     text = response.text
     proxy, total, nextgroup = _PROXY.search(text), _TOTAL.search(text), _NEXTGROUP.search(text)
     if not (proxy and total and nextgroup) or "dataproxy.jsp" in response.url:
         return
-    perpage = int((_PERPAGE.search(text) or re.match(r"(\d+)", "15")).group(1)) or 15  # type: ignore[union-attr]
+    per = _PERPAGE.search(text)
+    perpage = (int(per.group(1)) if per else 0) or 15
     params = {k: v[0] for k, v in parse_qs(urlsplit(nextgroup.group(1).replace("&amp;", "&")).query).items()}
     form = {
         "col": "1",
@@ -60,10 +73,7 @@ def page_requests(response: TextResponse, callback: object) -> Iterator[FormRequ
         url = (
             urljoin(response.url, proxy.group(1)) + f"?startrecord={start}&endrecord={end}&perpage={perpage}"
         )
-        yield FormRequest(
-            url,
-            formdata=form,
-            callback=callback,  # type: ignore[arg-type]
-            meta={"referrer": response.url, "link_text": ""},
-            headers={"Referer": response.url},
-        )
+        yield ctx.post(url, urlencode(form), referrer=response.url)
+
+
+FAMILY = Hanweb()

@@ -1,0 +1,154 @@
+"""The one protocol every portal family implements, and what the spider lends a family.
+
+A family recognises a response (``matches``) and says what to fetch next (``requests``): plain
+``Link`` pairs, which the spider follows only if the link policy allows them, and ``Request`` objects
+built with the ``Context``, which the spider yields as they are (pagination it computed, post-backs,
+frames, JSON endpoints, a page that needs the browser). A family never archives anything and never
+decides what a disclosure is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple, Protocol, runtime_checkable
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response
+
+from govbudget.crawler import render_policy
+
+
+class Link(NamedTuple):
+    """A link a family found: followed by the spider only if the link policy allows it."""
+
+    text: str
+    url: str
+
+
+@runtime_checkable
+class Family(Protocol):
+    """A portal (CMS) family: how it is recognised, and what it adds to a page's links.
+
+    ``matches`` is asked of every HTML page, cheaply (bytes or a regex, no network). ``requests`` is
+    then called with the same page; it is also called, without ``matches``, with every JSON document
+    the family asked for itself through ``Context.json`` (``asked_for(response)`` tells the two apart).
+    """
+
+    name: str
+
+    def matches(self, response: Response) -> bool: ...
+
+    def requests(self, response: Response, ctx: Context) -> Iterable[scrapy.Request | Link]: ...
+
+
+@dataclass
+class Context:
+    """What the spider lends a family: request builders bound to its callbacks, and crawl state.
+
+    One ``Context`` lives as long as the crawl (``seen`` is shared); the spider hands each response a
+    copy from ``for_response`` whose ``followed`` counts what was yielded for that response so far, so a
+    fallback family late in the registry can yield only when nothing before it did.
+    """
+
+    on_page: Callable[..., Any]
+    on_json: Callable[..., Any]
+    on_error: Callable[..., Any] | None = render_policy.close_page_on_error
+    fiscal_year: int | None = None
+    render_hosts: frozenset[str] = frozenset()
+    seen: set[Hashable] = field(default_factory=set)
+    followed: int = 0
+
+    def for_response(self) -> Context:
+        return replace(self, followed=0)
+
+    def once(self, key: Hashable) -> bool:
+        """True the first time ``key`` is seen in this crawl (a post-back, a page number, …)."""
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    def page(
+        self, url: str, *, referrer: str | None, link_text: str = "", browser: bool = False
+    ) -> scrapy.Request:
+        """GET an HTML page: archived, then read like any other (links, families).
+
+        ``browser`` sends it through Chromium (as does a host in ``render_hosts``); a browser request
+        is never filtered as a duplicate, since the plain fetch of the same URL came first.
+        """
+        meta: dict[str, Any] = {"link_text": link_text, "referrer": referrer}
+        if browser or urlsplit(url).hostname in self.render_hosts:
+            meta.update(render_policy.browser_meta())
+        return scrapy.Request(
+            url,
+            callback=self.on_page,
+            errback=self.on_error,
+            meta=meta,
+            headers={"Referer": referrer} if referrer else None,
+            dont_filter=browser,
+        )
+
+    def post(
+        self,
+        url: str,
+        body: bytes | str,
+        *,
+        referrer: str,
+        link_text: str = "",
+        headers: dict[str, Any] | None = None,
+    ) -> scrapy.Request:
+        """POST a form (a later list page only a script would ask for); the answer is read as a page.
+
+        Over plain HTTP always: the browser would not replay the form.
+        """
+        return scrapy.Request(
+            url,
+            method="POST",
+            body=body,
+            callback=self.on_page,
+            meta={"referrer": referrer, "link_text": link_text},
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                **(headers or {}),
+                "Referer": referrer,
+            },
+        )
+
+    def json(
+        self, url: str, *, family: str, referrer: str, state: dict[str, Any] | None = None
+    ) -> scrapy.Request:
+        """GET a JSON document: archived, then handed back to ``family``'s ``requests`` with ``state``."""
+        return scrapy.Request(
+            url,
+            callback=self.on_json,
+            meta={"referrer": referrer, "link_text": "", "family": family, "family_state": state or {}},
+            headers={"Referer": referrer},
+        )
+
+
+def meta_of(response: Response) -> dict[str, Any]:
+    """The response's request meta ({} for a response tied to no request, as a saved page is)."""
+    try:
+        return response.meta
+    except AttributeError:
+        return {}
+
+
+def asked_for(response: Response) -> dict[str, Any] | None:
+    """The state a family attached to a JSON request of its own (``Context.json``), else None."""
+    meta = meta_of(response)
+    if "family" not in meta:
+        return None
+    return dict(meta.get("family_state") or {})
+
+
+def json_body(response: Response) -> Any:
+    """The response's JSON document, or None when it is not JSON."""
+    try:
+        return json.loads(response.text)  # type: ignore[attr-defined]
+    except (ValueError, AttributeError):
+        return None
+
