@@ -8,7 +8,7 @@ import pytest
 
 from govbudget.crawler.classify import classify_link, department_of, kind_of
 from govbudget.crawler.link_policy import decide, looks_like_file
-from govbudget.crawler.pagination import create_page_html_urls
+from govbudget.crawler.families.trs import create_page_html_urls
 from govbudget.crawler.url_safety import check_url
 from govbudget.simulator.county_site import COUNTIES, DEPARTMENTS
 
