@@ -128,6 +128,9 @@ class _Worker:
         except (EOFError, OSError):
             self.stop()
             return _death_reason(self.proc.returncode, self.limits)
+        except BaseException:  # interrupted (SIGTERM, Ctrl-C) mid-file: its late reply must answer no one
+            self.stop()
+            raise
         try:
             reply: tuple[ParseOutcome, bool] = _ReplyUnpickler(io.BytesIO(raw)).load()
         except (pickle.UnpicklingError, ValueError, EOFError, TypeError) as exc:
