@@ -318,21 +318,65 @@ class Catalog:
         region_code: str | None = None,
         fiscal_year: int | None = None,
         crawl_id: str | None = None,
+        owner: str | None = None,
     ) -> str:
-        """Open a crawl run (status `running`) and return its id (a new UUID unless given)."""
+        """Open a crawl run (status `running`) and return its id (a new UUID unless given).
+
+        `owner` names the process running it ("host:pid"); its heartbeat starts now (`crawl_heartbeat`).
+        """
         crawl_id = crawl_id or str(uuid.uuid4())
+        now = utc_now()
         with self._write() as conn:
             conn.execute(
                 insert(crawl_runs_t).values(
                     id=crawl_id,
-                    started_at=utc_now(),
+                    started_at=now,
                     start_urls=list(start_urls),
                     region_code=region_code,
                     fiscal_year=fiscal_year,
                     status="running",
+                    owner=owner,
+                    heartbeat_at=now,
                 )
             )
         return crawl_id
+
+    def crawl_heartbeat(self, crawl_id: str) -> None:
+        """Record that the process running `crawl_id` is alive (a closed run is left as it is)."""
+        with self._write() as conn:
+            conn.execute(
+                update(crawl_runs_t)
+                .where(crawl_runs_t.c.id == crawl_id, crawl_runs_t.c.status == "running")
+                .values(heartbeat_at=utc_now())
+            )
+
+    def running_crawls(self) -> list[Row]:
+        """The runs still `running` (id, owner, started_at, heartbeat_at), oldest first."""
+        c = crawl_runs_t.c
+        stmt = (select(c.id, c.owner, c.started_at, c.heartbeat_at).where(c.status == "running")
+                .order_by(c.started_at, c.id))
+        return list(self._rows(stmt))
+
+    def close_running_crawl(self, crawl_id: str, status: str, reason: str) -> bool:
+        """Close a run its process left `running` (that process is gone): True when this call closed it.
+
+        The summary keeps what the run had and says why it was closed; a run that finished meanwhile
+        is not touched.
+        """
+        with self._write() as conn:
+            row = conn.execute(
+                select(crawl_runs_t.c.summary)
+                .where(crawl_runs_t.c.id == crawl_id, crawl_runs_t.c.status == "running")
+            ).first()
+            if row is None:
+                return False
+            result = conn.execute(
+                update(crawl_runs_t)
+                .where(crawl_runs_t.c.id == crawl_id, crawl_runs_t.c.status == "running")
+                .values(finished_at=utc_now(), status=status,
+                        summary={**(row.summary or {}), "closed": reason})
+            )
+            return result.rowcount == 1
 
     def finish_crawl(self, crawl_id: str, summary: dict[str, Any], status: str = "finished") -> None:
         """Close a crawl run with its summary (counts, errors) and final status."""

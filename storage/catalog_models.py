@@ -154,7 +154,9 @@ class CrawlRun(Base):
     region_code: Mapped[str | None] = mapped_column(String(12))
     fiscal_year: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[dict[str, Any] | None]
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # running, finished, failed, interrupted, abandoned
+    owner: Mapped[str | None] = mapped_column(String(200))  # "host:pid" of the process running it
+    heartbeat_at: Mapped[datetime | None]  # that process's last sign of life while the run is running
 
 
 class Lease(Base):
@@ -186,6 +188,8 @@ class ParseAttempt(Base):
     finished: Mapped[int] = mapped_column(Integer)
     last_started_at: Mapped[datetime]
     worker: Mapped[str | None] = mapped_column(String(200))
+    # finishes that were SIGTERM or SIGINT stopping the parse (counted in `finished` too: not crashes)
+    interrupted: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class UrlMark(Base):
