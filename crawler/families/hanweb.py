@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
@@ -63,7 +63,7 @@ def page_requests(response: TextResponse, ctx: Context) -> Iterator[scrapy.Reque
         "columnid": params.get("columnid", ""),
         "sourceContentType": "1",
         "unitid": params.get("unitid", ""),
-        "webname": params.get("webname", ""),
+        "webname": unquote(params.get("webname", "")),  # real templates encode it twice
         "permissiontype": "0",
     }
     count = min(int(total.group(1)), MAX_RECORDS)
