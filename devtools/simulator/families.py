@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from govbudget.simulator import aspnet_site, gated_site, hanweb_site, js_site, plain_site, spa_site, trs_site
 from govbudget.simulator.sites import RenderedSite, Site
+from govbudget.simulator.unseen import RENDERERS as UNSEEN_RENDERERS
 
 Renderer = Callable[[Site], RenderedSite]
 IFRAME_FAMILY = "iframe_list"
@@ -30,6 +31,7 @@ RENDERERS: dict[str, Renderer] = {
     gated_site.RS_FAMILY: gated_site.render_rs,
     gated_site.JSL_FAMILY: gated_site.render_jsl,
     "edge_cases": _edge,
+    **UNSEEN_RENDERERS,  # the unseen suite's platforms, mounted only by PortalSimulator(suite="unseen")
 }
 
 

@@ -21,6 +21,9 @@ from govbudget.simulator.dynamic import Handler, Reply, SimRequest
 from govbudget.simulator.families import render_site
 from govbudget.simulator.portals import default_sites
 from govbudget.simulator.sites import Disclosure, Resource, Site, SiteInfo
+from govbudget.simulator.unseen import unseen_sites
+
+SUITES = ("known", "unseen")
 
 LogEntry = tuple[str, str, dict[str, str]]
 NOT_FOUND = b"<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center>" \
@@ -85,13 +88,19 @@ class PortalSimulator:
     """Context manager serving the simulated portals on 127.0.0.1 (port 0 picks a free port).
 
     `documents` defaults to the corpus disclosures; `sites` overrides the default site definitions.
+    `suite` picks the default sites: "known" (the families the crawler has adapters for) or "unseen"
+    (`govbudget.simulator.unseen`: platforms no adapter knows, scored apart).
     """
 
     def __init__(self, port: int = 0, host: str = "127.0.0.1", documents: list[Disclosure] | None = None,
-                 sites: list[Site] | None = None) -> None:
+                 sites: list[Site] | None = None, suite: str = "known") -> None:
+        if suite not in SUITES:
+            raise ValueError(f"unknown simulator suite {suite!r}; known: {', '.join(SUITES)}")
         self._host, self._port = host, port
-        self._site_defs = sites if sites is not None else default_sites(
-            documents if documents is not None else load_corpus())
+        if sites is None:
+            sites = unseen_sites() if suite == "unseen" else default_sites(
+                documents if documents is not None else load_corpus())
+        self._site_defs = sites
         self._lock = threading.Lock()
         self.request_log = RequestLog()
         self._resources: dict[str, Resource] = {}
