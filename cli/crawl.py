@@ -49,7 +49,7 @@ def crawl(
         with CrawlProgress(console) as progress:
             summary = run_crawl(svc, config, on_event=progress.update)
     except UnsafeUrl as exc:
-        console.print(f"[red]refused:[/red] {exc}")
+        console.print(f"[red]refused:[/red] {exc}", soft_wrap=True)  # one line, however long
         raise typer.Exit(2) from exc
     except CrawlFailed as exc:
         console.print(f"[red]crawl failed:[/red] {exc}")
