@@ -36,6 +36,7 @@ def crawl(
     crawled. Example: govbudget crawl --region 茂名市 --year 2022
     """
     from govbudget.tasks.crawl import CrawlFailed, crawl_config, run_crawl
+    from govbudget.tasks.interrupts import Interrupted
     from govbudget.tasks.progress import CrawlProgress
     from govbudget.tasks.url_gate import UnsafeUrl
 
@@ -54,6 +55,10 @@ def crawl(
     except CrawlFailed as exc:
         console.print(f"[red]crawl failed:[/red] {exc}")
         raise typer.Exit(1) from exc
+    except Interrupted as exc:  # the crawl process is stopped and the run recorded: say so in one line
+        console.print("; ".join(["crawl stopped", str(exc), *getattr(exc, "__notes__", ())]),
+                      markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.code) from None
     show_summary(summary.as_dict(), as_json)
 
 

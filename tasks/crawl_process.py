@@ -4,15 +4,21 @@ A crawl that hangs (a browser page that never answers, a request parked forever)
 hold its caller (a CLI run, a Celery worker, a test) for ever. The child beats every few seconds
 with a progress count (``crawler/heartbeat.py``); when neither a new event nor a moving count
 arrives for ``stall_timeout`` seconds, the watchdog asks the child for every thread's stack
-(SIGUSR1, written to the crawl log by ``faulthandler``), kills its whole process group (Chromium
-included) and the run fails with ``CrawlStalled`` and the log's tail. Time the parent spends
-handling an event (an eager parse, say) never counts as the child's stall.
+(SIGUSR1, written to the crawl log by ``faulthandler``), stops it with everything it started
+(`stop_crawl`: Chromium included) and the run fails with ``CrawlStalled`` and the log's tail. Time
+the parent spends handling an event (an eager parse, say) never counts as the child's stall.
+
+However the parent leaves (the crawl's end, a failure, SIGTERM or SIGINT raised as
+``tasks.interrupts.Interrupted``), the child and its descendants are stopped on the way out; and
+while the child runs, a thread of the parent's beats (``beat``) so the run's record shows an owner
+that is alive.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -27,7 +33,11 @@ from govbudget.crawler.config import CrawlConfig
 
 Event = dict[str, Any]
 
+log = logging.getLogger(__name__)
+
 _DUMP_GRACE_S = 2.0
+_BROWSER_GRACE_S = 5.0  # for Playwright to close Chromium (and remove its profile) before the kill
+BEAT_S = 30.0  # how often the parent's liveness is recorded while the crawl runs
 
 
 class CrawlFailed(RuntimeError):
@@ -83,16 +93,104 @@ def _kill_stalled(proc: subprocess.Popen[str]) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(proc.pid, signal.SIGUSR1)
     time.sleep(_DUMP_GRACE_S)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
+    stop_crawl(proc)
 
 
-def run_crawl_process(config: CrawlConfig, log_file: Path, on_event: Callable[[Event], None]) -> Event:
+def stop_crawl(proc: subprocess.Popen[str], grace: float = _BROWSER_GRACE_S) -> None:
+    """Stop the crawl process and every process it started, Chromium included (not reaped here).
+
+    Playwright starts Chromium in a process group of its own, so killing the crawl's group alone
+    would leave the browser running: the whole tree is read from ``/proc`` first. The crawl process
+    is killed at once; Playwright's driver, its pipe closed, then closes Chromium, removes the
+    browser's profile folder and exits. What is left of the tree after ``grace`` seconds is frozen,
+    so it cannot start more, and killed.
+    """
+    table = _processes()
+    tree = _identities(table, _tree(table, {proc.pid}))
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(proc.pid, signal.SIGKILL)
+    rest = {ident for ident in tree if ident[0] != proc.pid}
+    deadline = time.monotonic() + grace
+    while rest and time.monotonic() < deadline:
+        time.sleep(0.1)
+        table = _processes()
+        rest = {ident for ident in rest if _running(table, ident)}
+    _kill_all(tree)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)  # where /proc cannot be read, the group at least
+
+
+# One process as (pid, start time): a pid that was reused since it was seen is another process.
+Ident = tuple[int, int]
+
+
+def _processes() -> dict[int, tuple[int, int, str]]:
+    """pid -> (parent pid, start time in clock ticks, state), from ``/proc``."""
+    table: dict[int, tuple[int, int, str]] = {}
+    with contextlib.suppress(OSError):
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{name}/stat", "rb") as f:
+                    raw = f.read()
+            except OSError:
+                continue
+            fields = raw[raw.rindex(b")") + 2:].split()  # after "pid (command) "; the command may hold spaces
+            table[int(name)] = (int(fields[1]), int(fields[19]), fields[0].decode())
+    return table
+
+
+def _tree(table: dict[int, tuple[int, int, str]], roots: set[int]) -> set[int]:
+    """`roots` and all their descendants that `table` knows."""
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, *_) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    found: set[int] = set()
+    todo = [pid for pid in roots if pid in table]
+    while todo:
+        pid = todo.pop()
+        if pid not in found:
+            found.add(pid)
+            todo.extend(children.get(pid, ()))
+    return found
+
+
+def _identities(table: dict[int, tuple[int, int, str]], pids: set[int]) -> set[Ident]:
+    return {(pid, table[pid][1]) for pid in pids if pid in table}
+
+
+def _running(table: dict[int, tuple[int, int, str]], ident: Ident) -> bool:
+    entry = table.get(ident[0])
+    return entry is not None and entry[1] == ident[1] and entry[2] != "Z"
+
+
+def _kill_all(known: set[Ident]) -> None:
+    """SIGKILL `known` and their descendants, after SIGSTOP has frozen all of them (no new forks)."""
+    stopped: set[Ident] = set()
+    while True:
+        table = _processes()
+        live = {pid for pid, start in known | stopped if _running(table, (pid, start))}
+        found = {i for i in _identities(table, _tree(table, live)) if _running(table, i)} - stopped
+        if not found:
+            break
+        for pid, _ in found:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGSTOP)
+        stopped |= found
+    for pid, _ in stopped:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def run_crawl_process(config: CrawlConfig, log_file: Path, on_event: Callable[[Event], None],
+                      beat: Callable[[], None] | None = None) -> Event:
     """Run ``python -m govbudget.crawler.run`` on ``config``; hand each event to ``on_event``.
 
     Returns the child's final ``summary`` event. Raises ``CrawlStalled`` when the watchdog had to
     kill it (after ``config.stall_timeout`` seconds without progress) and ``CrawlFailed`` when it
-    exited badly or without a summary.
+    exited badly or without a summary. ``beat`` is called every ``BEAT_S`` seconds from a thread of
+    its own while the child runs (its errors are logged, never raised).
     """
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     stall_timeout = config.stall_timeout
@@ -108,6 +206,8 @@ def run_crawl_process(config: CrawlConfig, log_file: Path, on_event: Callable[[E
         guard = threading.Thread(target=watchdog.watch, args=(proc, done), daemon=True,
                                  name="crawl-watchdog")
         guard.start()
+        if beat is not None:
+            threading.Thread(target=_beat, args=(beat, done), daemon=True, name="crawl-beat").start()
         try:
             assert proc.stdin is not None and proc.stdout is not None
             proc.stdin.write(config.to_json())
@@ -128,8 +228,7 @@ def run_crawl_process(config: CrawlConfig, log_file: Path, on_event: Callable[[E
         finally:
             done.set()
             if proc.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
+                stop_crawl(proc)
                 proc.wait()
     tail = log_file.read_text(encoding="utf-8", errors="replace")[-4000:]
     if watchdog.fired:
@@ -140,6 +239,14 @@ def run_crawl_process(config: CrawlConfig, log_file: Path, on_event: Callable[[E
     if code != 0 or not child_summary:
         raise CrawlFailed(f"crawl process exited with {code}; log {log_file}:\n{tail}")
     return child_summary
+
+
+def _beat(beat: Callable[[], None], done: threading.Event) -> None:
+    while not done.wait(BEAT_S):
+        try:
+            beat()
+        except Exception:  # a catalog outage must not end the crawl; the next beat tries again
+            log.warning("crawl heartbeat failed", exc_info=True)
 
 
 def decode_event(line: str) -> Event | None:

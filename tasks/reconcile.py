@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from govbudget.storage.fetch import utc_now
 from govbudget.tasks.app import PARSE_QUEUE, app
+from govbudget.tasks.crawl_runs import close_abandoned_runs
 from govbudget.tasks.runtime import Services, services
 
 
@@ -34,5 +35,9 @@ def reconcile(svc: Services, *, min_age_s: float = 300.0, limit: int = 10_000) -
 
 @app.task(name="govbudget.reconcile", acks_late=True, ignore_result=True)
 def reconcile_task(min_age_s: float = 300.0, limit: int = 10_000) -> dict[str, object]:
-    """Celery entry point (beat runs it every 15 minutes); see `reconcile`."""
-    return reconcile(services(), min_age_s=min_age_s, limit=limit)
+    """Celery entry point (beat runs it every 15 minutes); see `reconcile`. It also closes the crawl
+    runs a dead process left ``running`` (``tasks.crawl_runs``)."""
+    svc = services()
+    result = reconcile(svc, min_age_s=min_age_s, limit=limit)
+    result["abandoned_runs"] = close_abandoned_runs(svc.catalog)
+    return result
