@@ -2,7 +2,9 @@
 
 The capture log already holds each URL's ETag and Last-Modified. A 304 costs a few hundred bytes;
 the spider still needs the page's links, so the previous bytes are read back from the object store
-and handed on marked ``revisit_of``, and the archive records a 304 capture of the same object.
+and handed on marked ``revisit_of``, and the archive records a 304 capture of the same object. Bytes
+that no longer hash to their digest (damaged in the store) are never handed on: the request goes
+out again without validators, and the archive replaces the damaged copy with the download.
 ``GOVBUDGET_FRESH`` (``run_crawl(fresh=True)``) turns this off to force full downloads.
 
 The validators are read once per site (scheme and host), on that site's first request, and kept
@@ -54,6 +56,8 @@ class ConditionalRequestMiddleware:
             return
         if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
             return
+        if request.meta.get("unconditional"):  # the stored copy was damaged: download it whole
+            return
         last = self._last_capture(request.url)
         if last is None:
             return
@@ -80,12 +84,20 @@ class ConditionalRequestMiddleware:
 
     def process_response(
         self, request: Request, response: Response, spider: Spider | None = None
-    ) -> Response:
+    ) -> Response | Request:
         previous = request.meta.get("previous_capture")
         if response.status != 304 or not previous:
             return response
         _, store = self._open()
         body = _read(store, previous["sha256"])
+        if body is None:  # the stored copy is damaged or gone: never hand it on as what the server has
+            if self.stats is not None:
+                self.stats.inc_value("govbudget/revisit_damaged")
+            meta = {k: v for k, v in request.meta.items() if k != "previous_capture"}
+            again = request.replace(meta={**meta, "unconditional": True}, dont_filter=True)
+            for name in ("If-None-Match", "If-Modified-Since"):
+                again.headers.pop(name, None)
+            return again
         if self.stats is not None:
             self.stats.inc_value("govbudget/not_modified")
         headers = {
@@ -104,7 +116,13 @@ def _has_validators(headers: dict[str, str]) -> bool:
     return "etag" in names or "last-modified" in names
 
 
-def _read(store: Any, sha256: str) -> bytes:
-    from govbudget.storage.keys import content_key
+def _read(store: Any, sha256: str) -> bytes | None:
+    """The stored bytes of `sha256`, or None when the store's copy is not those bytes (any more)."""
+    from govbudget.storage.keys import content_key, sha256_hex
+    from govbudget.storage.object_store import NotRegularObject, ObjectNotFound
 
-    return bytes(store.get(content_key(sha256)))
+    try:
+        body = bytes(store.get(content_key(sha256)))
+    except (ObjectNotFound, NotRegularObject):
+        return None
+    return body if sha256_hex(body) == sha256 else None
