@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -33,10 +33,10 @@ def crawl(
     """Crawl from start URLs, archive every disclosure and the pages leading to it, parse the files.
 
     With --region and no URL, the region's entry points from the registry (`govbudget sources`) are
-    crawled. Example: govbudget crawl --region 茂名市 --year 2022
+    crawled. Exits 1 when the crawl fails, 2 when there is nothing to crawl, 3 when files are left
+    with no parse result (listed). Example: govbudget crawl --region 茂名市 --year 2022
     """
     from govbudget.tasks.crawl import CrawlFailed, crawl_config, run_crawl
-    from govbudget.tasks.interrupts import Interrupted
     from govbudget.tasks.progress import CrawlProgress
     from govbudget.tasks.url_gate import UnsafeUrl
 
@@ -50,16 +50,28 @@ def crawl(
         with CrawlProgress(console) as progress:
             summary = run_crawl(svc, config, on_event=progress.update)
     except UnsafeUrl as exc:
-        console.print(f"[red]refused:[/red] {exc}", soft_wrap=True)  # one line, however long
+        console.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(2) from exc
     except CrawlFailed as exc:
         console.print(f"[red]crawl failed:[/red] {exc}")
         raise typer.Exit(1) from exc
-    except Interrupted as exc:  # the crawl process is stopped and the run recorded: say so in one line
-        console.print("; ".join(["crawl stopped", str(exc), *getattr(exc, "__notes__", ())]),
-                      markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(exc.code) from None
-    show_summary(summary.as_dict(), as_json)
+    show_summary(result := summary.as_dict(), as_json)
+    _exit_for_parses(result)
+
+
+def _exit_for_parses(summary: dict[str, Any]) -> None:
+    """Exit 3 when files of the crawl have no parse result and nothing will parse them (they are listed);
+    files the broker could not take are left to the reconciler with a warning, never a failed exit."""
+    errors = summary["dispatch_errors"]
+    if summary["parse_unqueued"]:
+        console.print(f"[yellow]{summary['parse_unqueued']} files could not be queued (broker unreachable); "
+                      "the reconciler queues them when it is back[/yellow]")
+    if summary["pending"]:
+        console.print(f"[red]{len(summary['pending'])} files have no parse result:[/red]")
+        for sha in summary["pending"]:
+            console.print(f"  {sha}  {errors.get(sha, '')}".rstrip(), markup=False, highlight=False,
+                          soft_wrap=True)
+        raise typer.Exit(3)
 
 
 def _start(region: str | None, urls: list[str]) -> tuple[str | None, list[str], list[str]]:
@@ -91,7 +103,8 @@ def show_summary(summary: dict[str, object], as_json: bool) -> None:
     table = Table(title="crawl summary", show_header=False)
     for key in (
         "crawl_id", "pages_fetched", "files_archived", "files_new", "files_already_archived",
-        "members_archived", "parsed_ok", "parsed_partial", "parsed_failed", "parse_pending", "refused_urls",
+        "members_archived", "parsed_ok", "parsed_partial", "parsed_failed", "parse_pending", "parse_queued",
+        "parse_unqueued", "refused_urls",
         "browser_requests", "seconds", "log_file",
     ):
         table.add_row(key, str(summary[key]))

@@ -6,13 +6,14 @@ idempotent work: late acks, one message prefetched at a time, requeue when a wor
 
 Crawl and parse work go to separate queues (``crawl``: few, browser-equipped workers; ``parse``: many
 CPU workers), beat fires the seasonal schedules of ``schedules.py`` plus the reconciler, and
-publishing retries for about half a minute so a broker restart does not fail a running crawl.
+publishing retries with the shared backoff (`publish_backoff`) for ``Settings.publish_outage_s``.
 """
 
 from __future__ import annotations
 
 from celery import Celery
 
+from govbudget.storage.retry import Backoff
 from govbudget.tasks.schedules import TIMEZONE, beat_schedule, load_config
 from govbudget.tasks.settings import Settings
 
@@ -23,7 +24,12 @@ app = Celery(
     "govbudget",
     include=["govbudget.tasks.parse_task", "govbudget.tasks.crawl_region", "govbudget.tasks.reconcile"],
 )
-PUBLISH_RETRY = {"max_retries": 12, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 4.0}
+
+
+def publish_backoff(outage_s: float) -> Backoff:
+    """How publishing waits out a broker outage of up to `outage_s` seconds: the crawl's dispatch runs
+    it itself (``tasks.dispatch``); every other publish gets it as kombu's retry policy."""
+    return Backoff(first_s=0.5, factor=2.0, max_delay_s=10.0, give_up_after_s=outage_s, jitter=0.25)
 
 
 def configure_app(settings: Settings) -> Celery:
@@ -50,7 +56,7 @@ def configure_app(settings: Settings) -> Celery:
             "govbudget.crawl_season": {"queue": CRAWL_QUEUE},
         },
         task_publish_retry=True,
-        task_publish_retry_policy=PUBLISH_RETRY,
+        task_publish_retry_policy=publish_backoff(settings.publish_outage_s).kombu_retry_policy(),
         beat_schedule=beat_schedule(load_config(settings.schedules_file)),
         timezone=TIMEZONE,
         task_time_limit=900,

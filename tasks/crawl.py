@@ -3,8 +3,13 @@
 The crawl process reports every archived object on its standard output; this side dispatches a
 parse for each new file while the crawl goes on. In the embedded default (no broker) the parse runs
 right here, and the ZIP/RAR members it archives are passed on as ``archived`` events marked
-``member``; with a broker, workers parse. The run ends when the crawl ends: how parsing went is read
-from the catalog then, and files still waiting for a worker are counted as pending, not waited for.
+``member``; with a broker, workers parse. The run ends when the crawl ends, with one reconcile pass
+over the run's files whose job may be lost (a publish that outlasted its retries, a Redis restarted
+without persistence). How parsing went is read from the catalog then: files still queued for a worker
+are ``parse_queued``, not waited for; files the broker could not take even then are ``parse_unqueued``
+(beat's reconciler queues them later: the broker never fails a crawl); files nothing will parse (an
+in-process parse that failed past its retries) are ``parse_pending``, listed in ``pending`` with the
+reason in ``dispatch_errors``.
 """
 
 from __future__ import annotations
@@ -12,14 +17,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
-from functools import partial
 from typing import Any
 
 from govbudget.crawler.config import CrawlConfig
 from govbudget.tasks.crawl_process import CrawlFailed, CrawlStalled, run_crawl_process
-from govbudget.tasks.crawl_runs import close_abandoned_runs, crawl_owner
-from govbudget.tasks.dispatch import enqueue_parse
-from govbudget.tasks.interrupts import Interrupted, interruptible
+from govbudget.tasks.dispatch import Dispatcher
+from govbudget.tasks.reconcile import reconcile
 from govbudget.tasks.runtime import Services
 from govbudget.tasks.settings import Settings
 from govbudget.tasks.url_gate import refuse_unsafe_start_urls
@@ -48,10 +51,15 @@ class CrawlSummary:
     parsed_ok: int = 0
     parsed_partial: int = 0
     parsed_failed: int = 0
-    parse_pending: int = 0
+    parse_pending: int = 0  # no result and nothing will parse them: listed in `pending`
+    parse_queued: int = 0  # no result yet, queued for a worker
+    parse_unqueued: int = 0  # no result, the broker could not take them: left to beat's reconciler
+    dispatch_retries: int = 0  # publishes and in-process parses retried through an outage
     seconds: float = 0.0
     log_file: str = ""
     files: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+    dispatch_errors: dict[str, str] = field(default_factory=dict)  # sha256 -> why not parsed nor queued
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,24 +102,16 @@ def crawl_config(
     )
 
 
-@interruptible()
 def run_crawl(svc: Services, config: CrawlConfig, *, on_event: Progress | None = None) -> CrawlSummary:
     """Crawl as `config` says into the archive and dispatch parsing; return the summary.
 
     `svc` is where the summary is recorded and parses are dispatched from (the config names the
     same archive for the crawl process). A crawl id is opened here unless the config brings one.
-
-    The run records this process as its owner, which beats while the crawl runs; runs that a dead
-    process left ``running`` are closed first (``tasks.crawl_runs``). SIGTERM or SIGINT stops the crawl
-    process with everything it started, records the run ``interrupted`` and raises
-    ``tasks.interrupts.Interrupted`` (a ``SystemExit`` with status 128 + the signal's number).
     """
     urls = refuse_unsafe_start_urls(list(config.start_urls), allow_loopback=config.allow_loopback)
     started = time.monotonic()
-    close_abandoned_runs(svc.catalog)
     crawl_id = svc.catalog.start_crawl(start_urls=urls, region_code=config.region_code,
-                                       fiscal_year=config.fiscal_year, crawl_id=config.crawl_id,
-                                       owner=crawl_owner())
+                                       fiscal_year=config.fiscal_year, crawl_id=config.crawl_id)
     config = replace(config, start_urls=tuple(urls), crawl_id=crawl_id)
     summary = CrawlSummary(crawl_id=crawl_id, start_urls=urls)
     log_dir = svc.settings.data_dir / "logs"
@@ -119,29 +119,30 @@ def run_crawl(svc: Services, config: CrawlConfig, *, on_event: Progress | None =
     log_file = log_dir / f"crawl-{crawl_id}.log"
     summary.log_file = str(log_file)
     dispatched: set[str] = set()
+    dispatcher = Dispatcher(svc.settings)
     status = "failed"
-    beat = partial(svc.catalog.crawl_heartbeat, crawl_id)
     try:
         def handle(event: dict[str, Any]) -> None:
             members: list[dict[str, Any]] = []
             if event["event"] == "archived" and event.get("kind") == "file":
-                members = _on_file(event, summary, dispatched, svc)
+                members = _on_file(event, summary, dispatched, dispatcher, svc)
             if on_event is not None:
                 on_event(event)
                 for member in members:
                     on_event(member)
 
-        child_summary = run_crawl_process(config, log_file, handle, beat)
+        try:
+            child_summary = run_crawl_process(config, log_file, handle)
+        except CrawlFailed:
+            _reconcile_run(svc, summary, dispatcher)  # what was archived still gets its parse
+            raise
+        _reconcile_run(svc, summary, dispatcher)
         counters = {f.name for f in fields(CrawlSummary) if f.type == "int"}
         for name, value in child_summary.items():
             if name in counters:
                 setattr(summary, name, int(value))
-        _tally_parses(svc, summary)
+        _tally_parses(svc, summary, dispatcher)
         status = "finished"
-    except Interrupted as exc:
-        status = "interrupted"
-        exc.add_note(f"crawl {crawl_id} recorded as interrupted")
-        raise
     finally:
         summary.seconds = round(time.monotonic() - started, 2)
         svc.catalog.finish_crawl(crawl_id, summary.as_dict(), status)
@@ -149,7 +150,7 @@ def run_crawl(svc: Services, config: CrawlConfig, *, on_event: Progress | None =
 
 
 def _on_file(
-    event: dict[str, Any], summary: CrawlSummary, dispatched: set[str], svc: Services
+    event: dict[str, Any], summary: CrawlSummary, dispatched: set[str], dispatcher: Dispatcher, svc: Services
 ) -> list[dict[str, Any]]:
     """Count a fetched file and dispatch its parse; the ``archived`` events of members it gave."""
     sha = event["sha256"]
@@ -163,15 +164,32 @@ def _on_file(
     dispatched.add(sha)
     summary.files.append(sha)
     if svc.catalog.parse_status(sha) is None:
-        return enqueue_parse(sha)
+        return dispatcher.send(sha)
     return []
 
 
-def _tally_parses(svc: Services, summary: CrawlSummary) -> None:
+def _reconcile_run(svc: Services, summary: CrawlSummary, dispatcher: Dispatcher) -> None:
+    """The end-of-crawl reconcile: the run's files whose job may be lost are sent again, whatever their
+    age (the members an in-process parse archives now are counted from the catalog)."""
+    lost = dispatcher.maybe_lost(summary.files)
+    if lost:
+        reconcile(svc, only=lost, dispatcher=dispatcher)
+
+
+def _tally_parses(svc: Services, summary: CrawlSummary, dispatcher: Dispatcher) -> None:
     """Parse statuses of the crawl's files, and its archive members, as the catalog has them now."""
     tally = svc.catalog.parse_tally(summary.crawl_id)
     summary.parsed_ok = tally["ok"]
     summary.parsed_partial = tally["partial"]
     summary.parsed_failed = tally["failed"]
-    summary.parse_pending = tally["pending"]
+    unparsed = [sha for sha in summary.files if svc.catalog.parse_status(sha) is None]
+    if dispatcher.embedded:
+        summary.pending = unparsed
+    else:
+        unqueued = [sha for sha in unparsed if sha not in dispatcher.queued_on]
+        summary.parse_unqueued = len(unqueued)
+        summary.parse_queued = len(unparsed) - len(unqueued)
+    summary.parse_pending = len(summary.pending)
+    summary.dispatch_errors = {sha: dispatcher.errors[sha] for sha in unparsed if sha in dispatcher.errors}
+    summary.dispatch_retries = dispatcher.retries.count
     summary.members_archived = sum(svc.catalog.parse_tally(summary.crawl_id, members=True).values())

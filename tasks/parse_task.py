@@ -12,8 +12,7 @@ task returns the ``archived`` events of those members, which an in-process crawl
 
 Every run counts a start and a finish (``storage.attempts``). A run that dies with its worker never
 counts its finish; after ``MAX_CRASHES`` such deaths the file gets a failed result ("gave up")
-instead of another try, so a poison file cannot loop between workers forever. A run stopped by
-SIGTERM or SIGINT (a worker's shutdown, a Ctrl-C) is finished as interrupted, never counted a crash.
+instead of another try, so a poison file cannot loop between workers forever.
 """
 
 from __future__ import annotations
@@ -27,9 +26,9 @@ from govbudget.storage.attempts import finish_parse_attempt, start_parse_attempt
 from govbudget.storage.catalog import CatalogUnavailable
 from govbudget.storage.keys import content_key, sha256_hex
 from govbudget.storage.object_store import ObjectNotFound, StoreUnavailable
+from govbudget.storage.retry import Backoff, Outage, RetryLog
 from govbudget.storage.rows import Row
 from govbudget.tasks.app import app
-from govbudget.tasks.interrupts import Interrupted, interruptible
 from govbudget.tasks.parse_sandbox import Limits, Target, parse_sandboxed
 from govbudget.tasks.runtime import Services, services
 from govbudget.tasks.settings import Settings
@@ -40,19 +39,23 @@ MAX_CRASHES = 3
 # digest, the crash cap reached); results saved by older versions under "archive" read the same.
 TASK_PARSER = "dispatch"
 PARSE_TARGET: Target = parse_bytes  # what the sandboxed child runs; tests swap in a misbehaving parser
+# In process, transient errors are waited out like the worker's autoretry does (doubling, jittered
+# waits), with real sleeps: Celery's eager mode ignores a retry's countdown and would run them back to back.
+EAGER_RETRY = Backoff(first_s=1.0, factor=2.0, max_delay_s=60.0, give_up_after_s=300.0, jitter=0.5)
+
+
+class GaveUp(RuntimeError):
+    """An in-process parse whose transient errors outlasted `EAGER_RETRY` (Celery does not retry it)."""
 
 
 Parsed = dict[str, Any]  # {"status": "ok"|"partial"|"failed", "members": [archived events]}
 
 
-@interruptible()
 def parse_counted(svc: Services, sha256: str, worker: str | None = None) -> Parsed:
-    """``parse_archived`` with start/finish counting and the crash cap; SIGTERM or SIGINT ends the
-    attempt as interrupted (``tasks.interrupts``), then the process goes as the signal meant."""
+    """``parse_archived`` with start/finish counting and the crash cap."""
     if not svc.catalog.has_object(sha256):
         return parse_archived(svc, sha256)
     count = start_parse_attempt(svc.catalog, sha256, worker)
-    interrupted = False
     try:
         if count.crashes >= MAX_CRASHES:
             reason = f"gave up: the worker died {count.crashes} times while parsing this file"
@@ -60,11 +63,8 @@ def parse_counted(svc: Services, sha256: str, worker: str | None = None) -> Pars
             _save(svc, sha256, outcome, None)
             return {"status": outcome.status, "members": []}
         return parse_archived(svc, sha256)
-    except (Interrupted, KeyboardInterrupt):
-        interrupted = True
-        raise
     finally:
-        finish_parse_attempt(svc.catalog, sha256, interrupted=interrupted)
+        finish_parse_attempt(svc.catalog, sha256)
 
 
 def parse_archived(svc: Services, sha256: str) -> Parsed:
@@ -130,4 +130,21 @@ def _save(svc: Services, sha256: str, outcome: ParseOutcome, capture: Row | None
 )
 def parse_object(self: Any, sha256: str) -> Parsed:
     """Celery entry point; see ``parse_counted`` (its result is JSON, as Celery passes it)."""
+    if self.request.is_eager:
+        return parse_in_process(sha256)
     return parse_counted(services(), sha256, worker=getattr(self.request, "hostname", None))
+
+
+def parse_in_process(
+    sha256: str, *, backoff: Backoff | None = None, log: RetryLog | None = None, outage: Outage | None = None
+) -> Parsed:
+    """``parse_counted`` here and now, transient errors retried with the sleeps of `backoff` (default
+    `EAGER_RETRY`; each try is a counted attempt); raises `GaveUp` once they outlast it. `log` collects
+    the retries; calls sharing `outage` share its budget (a crawl waits out one outage once, not per file)."""
+    try:
+        return (backoff or EAGER_RETRY).call(
+            lambda: parse_counted(services(), sha256), f"parse {sha256}", log or RetryLog(),
+            retry_on=TRANSIENT_ERRORS, outage=outage,
+        )
+    except TRANSIENT_ERRORS as exc:
+        raise GaveUp(f"{type(exc).__name__}: {exc}") from exc

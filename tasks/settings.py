@@ -30,6 +30,7 @@ class Settings:
     chromium_path: str = "/usr/bin/chromium"
     visibility_timeout: int = 3600  # seconds before Redis redelivers an unacked task (issue #5)
     crawl_stall_timeout: int = 900  # seconds without crawl progress before the child is killed
+    publish_outage_s: int = 120  # seconds a crawl keeps retrying to queue a parse while the broker is down
     schedules_file: str = ""  # JSON per-province crawl seasons for beat (issue #5, tasks/schedules.py)
     parse_memory_mb: int = 2048  # address-space cap of the child process each parse runs in (issue #7)
     parse_cpu_seconds: int = 120  # CPU-time cap of that child; its wall clock is 3x this plus 30 s
