@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, Protocol, runtime_checkable
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -22,10 +22,15 @@ from govbudget.crawler import render_policy
 
 
 class Link(NamedTuple):
-    """A link a family found: followed by the spider only if the link policy allows it."""
+    """A link a family found: followed by the spider only if the link policy allows it.
+
+    ``context`` is the title the link is read with when it is not the page's own (an article's
+    title for the attachments a JSON list gives beside it); empty, the page's title is used.
+    """
 
     text: str
     url: str
+    context: str = ""
 
 
 @runtime_checkable
@@ -118,14 +123,26 @@ class Context:
         )
 
     def json(
-        self, url: str, *, family: str, referrer: str, state: dict[str, Any] | None = None
+        self,
+        url: str,
+        *,
+        family: str,
+        referrer: str,
+        state: dict[str, Any] | None = None,
+        form: dict[str, str] | None = None,
     ) -> scrapy.Request:
-        """GET a JSON document: archived, then handed back to ``family``'s ``requests`` with ``state``."""
+        """GET a JSON document (POST ``form``, when given, as a form would): archived, then handed
+        back to ``family``'s ``requests`` with ``state``."""
+        meta = {"referrer": referrer, "link_text": "", "family": family, "family_state": state or {}}
+        if form is None:
+            return scrapy.Request(url, callback=self.on_json, meta=meta, headers={"Referer": referrer})
         return scrapy.Request(
             url,
+            method="POST",
+            body=urlencode(form),
             callback=self.on_json,
-            meta={"referrer": referrer, "link_text": "", "family": family, "family_state": state or {}},
-            headers={"Referer": referrer},
+            meta=meta,
+            headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8", "Referer": referrer},
         )
 
 

@@ -128,7 +128,7 @@ class DisclosureSpider(scrapy.Spider):
             if isinstance(item, scrapy.Request):
                 yield item
             else:
-                yield from self._follow([item], referrer, title)
+                yield from self._follow([(item.text, item.url)], referrer, item.context or title)
 
     def _follow(
         self, links: Iterable[tuple[str, str]], referrer: str, title: str
