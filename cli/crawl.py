@@ -37,6 +37,7 @@ def crawl(
     with no parse result (listed). Example: govbudget crawl --region 茂名市 --year 2022
     """
     from govbudget.tasks.crawl import CrawlFailed, crawl_config, run_crawl
+    from govbudget.tasks.interrupts import Interrupted
     from govbudget.tasks.progress import CrawlProgress
     from govbudget.tasks.url_gate import UnsafeUrl
 
@@ -50,11 +51,15 @@ def crawl(
         with CrawlProgress(console) as progress:
             summary = run_crawl(svc, config, on_event=progress.update)
     except UnsafeUrl as exc:
-        console.print(f"[red]refused:[/red] {exc}")
+        console.print(f"[red]refused:[/red] {exc}", soft_wrap=True)  # one line, however long
         raise typer.Exit(2) from exc
     except CrawlFailed as exc:
         console.print(f"[red]crawl failed:[/red] {exc}")
         raise typer.Exit(1) from exc
+    except Interrupted as exc:  # the crawl process is stopped and the run recorded: say so in one line
+        console.print("; ".join(["crawl stopped", str(exc), *getattr(exc, "__notes__", ())]),
+                      markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.code) from None
     show_summary(result := summary.as_dict(), as_json)
     _exit_for_parses(result)
 

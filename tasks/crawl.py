@@ -17,11 +17,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import partial
 from typing import Any
 
 from govbudget.crawler.config import CrawlConfig
 from govbudget.tasks.crawl_process import CrawlFailed, CrawlStalled, run_crawl_process
+from govbudget.tasks.crawl_runs import close_abandoned_runs, crawl_owner
 from govbudget.tasks.dispatch import Dispatcher
+from govbudget.tasks.interrupts import Interrupted, interruptible
 from govbudget.tasks.reconcile import reconcile
 from govbudget.tasks.runtime import Services
 from govbudget.tasks.settings import Settings
@@ -102,16 +105,24 @@ def crawl_config(
     )
 
 
+@interruptible()
 def run_crawl(svc: Services, config: CrawlConfig, *, on_event: Progress | None = None) -> CrawlSummary:
     """Crawl as `config` says into the archive and dispatch parsing; return the summary.
 
     `svc` is where the summary is recorded and parses are dispatched from (the config names the
     same archive for the crawl process). A crawl id is opened here unless the config brings one.
+
+    The run records this process as its owner, which beats while the crawl runs; runs that a dead
+    process left ``running`` are closed first (``tasks.crawl_runs``). SIGTERM or SIGINT stops the crawl
+    process with everything it started, records the run ``interrupted`` and raises
+    ``tasks.interrupts.Interrupted`` (a ``SystemExit`` with status 128 + the signal's number).
     """
     urls = refuse_unsafe_start_urls(list(config.start_urls), allow_loopback=config.allow_loopback)
     started = time.monotonic()
+    close_abandoned_runs(svc.catalog)
     crawl_id = svc.catalog.start_crawl(start_urls=urls, region_code=config.region_code,
-                                       fiscal_year=config.fiscal_year, crawl_id=config.crawl_id)
+                                       fiscal_year=config.fiscal_year, crawl_id=config.crawl_id,
+                                       owner=crawl_owner())
     config = replace(config, start_urls=tuple(urls), crawl_id=crawl_id)
     summary = CrawlSummary(crawl_id=crawl_id, start_urls=urls)
     log_dir = svc.settings.data_dir / "logs"
@@ -121,6 +132,7 @@ def run_crawl(svc: Services, config: CrawlConfig, *, on_event: Progress | None =
     dispatched: set[str] = set()
     dispatcher = Dispatcher(svc.settings)
     status = "failed"
+    beat = partial(svc.catalog.crawl_heartbeat, crawl_id)
     try:
         def handle(event: dict[str, Any]) -> None:
             members: list[dict[str, Any]] = []
@@ -132,7 +144,7 @@ def run_crawl(svc: Services, config: CrawlConfig, *, on_event: Progress | None =
                     on_event(member)
 
         try:
-            child_summary = run_crawl_process(config, log_file, handle)
+            child_summary = run_crawl_process(config, log_file, handle, beat)
         except CrawlFailed:
             _reconcile_run(svc, summary, dispatcher)  # what was archived still gets its parse
             raise
@@ -143,6 +155,10 @@ def run_crawl(svc: Services, config: CrawlConfig, *, on_event: Progress | None =
                 setattr(summary, name, int(value))
         _tally_parses(svc, summary, dispatcher)
         status = "finished"
+    except Interrupted as exc:
+        status = "interrupted"
+        exc.add_note(f"crawl {crawl_id} recorded as interrupted")
+        raise
     finally:
         summary.seconds = round(time.monotonic() - started, 2)
         svc.catalog.finish_crawl(crawl_id, summary.as_dict(), status)

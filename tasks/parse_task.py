@@ -12,7 +12,8 @@ task returns the ``archived`` events of those members, which an in-process crawl
 
 Every run counts a start and a finish (``storage.attempts``). A run that dies with its worker never
 counts its finish; after ``MAX_CRASHES`` such deaths the file gets a failed result ("gave up")
-instead of another try, so a poison file cannot loop between workers forever.
+instead of another try, so a poison file cannot loop between workers forever. A run stopped by
+SIGTERM or SIGINT (a worker's shutdown, a Ctrl-C) is finished as interrupted, never counted a crash.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from govbudget.storage.object_store import ObjectNotFound, StoreUnavailable
 from govbudget.storage.retry import Backoff, Outage, RetryLog
 from govbudget.storage.rows import Row
 from govbudget.tasks.app import app
+from govbudget.tasks.interrupts import Interrupted, interruptible
 from govbudget.tasks.parse_sandbox import Limits, Target, parse_sandboxed
 from govbudget.tasks.runtime import Services, services
 from govbudget.tasks.settings import Settings
@@ -51,11 +53,14 @@ class GaveUp(RuntimeError):
 Parsed = dict[str, Any]  # {"status": "ok"|"partial"|"failed", "members": [archived events]}
 
 
+@interruptible()
 def parse_counted(svc: Services, sha256: str, worker: str | None = None) -> Parsed:
-    """``parse_archived`` with start/finish counting and the crash cap."""
+    """``parse_archived`` with start/finish counting and the crash cap; SIGTERM or SIGINT ends the
+    attempt as interrupted (``tasks.interrupts``), then the process goes as the signal meant."""
     if not svc.catalog.has_object(sha256):
         return parse_archived(svc, sha256)
     count = start_parse_attempt(svc.catalog, sha256, worker)
+    interrupted = False
     try:
         if count.crashes >= MAX_CRASHES:
             reason = f"gave up: the worker died {count.crashes} times while parsing this file"
@@ -63,8 +68,11 @@ def parse_counted(svc: Services, sha256: str, worker: str | None = None) -> Pars
             _save(svc, sha256, outcome, None)
             return {"status": outcome.status, "members": []}
         return parse_archived(svc, sha256)
+    except (Interrupted, KeyboardInterrupt):
+        interrupted = True
+        raise
     finally:
-        finish_parse_attempt(svc.catalog, sha256)
+        finish_parse_attempt(svc.catalog, sha256, interrupted=interrupted)
 
 
 def parse_archived(svc: Services, sha256: str) -> Parsed:
