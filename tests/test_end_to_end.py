@@ -34,7 +34,7 @@ def _crawl_twice_and_check(settings: Settings, sim: Any) -> None:
     assert first.files_new == len(expected)
     assert first.files_archived == len(sim.disclosure_urls())  # one file is linked from two sites
     # the summary says how parsing stood when the crawl ended: with a broker, workers may still be at it
-    assert first.parsed_ok + first.parsed_partial + first.parsed_failed + first.parse_pending == len(expected)
+    assert first.parsed_ok + first.parsed_partial + first.parsed_failed + first.parse_queued == len(expected)
     if settings.embedded_queue:  # parsed in process as the files arrived
         assert first.parse_pending == 0
         members = [e for e in events if e["event"] == "archived" and e.get("member")]
