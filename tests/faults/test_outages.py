@@ -35,7 +35,7 @@ from tests.e2e_checks import wait_for_parses
 from tests.storage_fixtures import OwnRedis, RestartableMoto, free_port, start_celery_worker, stop_process
 
 REDIS_OUTAGE_S = 10.0
-S3_OUTAGE_S = 20.0
+S3_OUTAGE_S = 12.0
 
 
 # -- the policy -----------------------------------------------------------------------------------------
