@@ -90,20 +90,30 @@ class _Worker:
 
     The child and everything it starts keep their temporary files in a folder of its own
     (``TMPDIR``), removed when the child is stopped: a parser killed mid-conversion cannot clean up
-    after itself, and LibreOffice's profile and copies would otherwise pile up over a season.
+    after itself, and LibreOffice's profile and copies would otherwise pile up over a season. A child
+    whose parent dies removes the folder itself (``parse_child``); a folder whose parent and child
+    were both SIGKILLed is swept when the next child starts (`sweep_stale_tmpdirs`).
     """
 
     MAX_TASKS = 200
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self.tmpdir = tempfile.mkdtemp(prefix=TMPDIR_PREFIX)
+        sweep_stale_tmpdirs(tempfile.gettempdir())
+        # named for its parent, so a sweep can tell whether anyone still owns it
+        self.tmpdir = tempfile.mkdtemp(prefix=f"{TMPDIR_PREFIX}{os.getpid()}-")
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
                    TMPDIR=self.tmpdir, TEMP=self.tmpdir, TMP=self.tmpdir)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "govbudget.tasks.parse_child", str(limits.memory_mb)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True,
-        )
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "govbudget.tasks.parse_child", str(limits.memory_mb),
+                 str(os.getpid())],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=True,
+            )
+        except BaseException:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            raise
+        _write_owner(self.tmpdir, self.proc.pid)
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.send_conn = Connection(os.dup(self.proc.stdin.fileno()), readable=False)
         self.recv_conn = Connection(os.dup(self.proc.stdout.fileno()), writable=False)
@@ -150,6 +160,66 @@ class _Worker:
         """Kill the child's process group (the child and any converter it started), reap it and
         remove its temporary folder."""
         self._finalizer()
+
+
+_OWNER_FILE = ".owner"  # in a child's folder: "<pid namespace> <parent pid> <child pid>"
+
+
+def _pid_namespace() -> str | None:
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return None
+
+
+def _write_owner(tmpdir: str, child: int) -> None:
+    with contextlib.suppress(OSError), open(os.path.join(tmpdir, _OWNER_FILE), "w", encoding="ascii") as f:
+        f.write(f"{_pid_namespace()} {os.getpid()} {child}\n")
+
+
+def _pid_alive(pid: int) -> bool:
+    """True while `pid` runs; a zombie (dead, not yet reaped by whoever inherited it) is not alive."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        return True  # cannot tell: leave its folder be
+
+
+def sweep_stale_tmpdirs(root: str) -> list[str]:
+    """Remove the child folders under `root` whose parent and child are both dead; return them.
+
+    A child removes its own folder on every way out but SIGKILL (the OOM killer, say, taking it and
+    its parent), so such folders are swept when a parent starts its next child. Only
+    folders that say who owned them are touched (``<prefix><parent pid>-*`` with an ``.owner`` file
+    naming the child and the pid namespace, so a process elsewhere that happens to have the same
+    number is never taken for the owner); anything else under the prefix is left alone.
+    """
+    namespace = _pid_namespace()
+    if namespace is None:
+        return []  # no /proc: owners cannot be told apart, sweep nothing
+    removed = []
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return []
+    for name in names:
+        if not name.startswith(TMPDIR_PREFIX):
+            continue
+        folder = os.path.join(root, name)
+        try:
+            with open(os.path.join(folder, _OWNER_FILE), encoding="ascii") as f:
+                ns, parent, child = f.read().split()
+            pids = (int(parent), int(child))
+        except (OSError, ValueError):
+            continue  # not ours to judge: an older version's folder, or one being created
+        if ns != namespace or any(_pid_alive(pid) for pid in pids):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def _terminate(owner: int, proc: subprocess.Popen[bytes], tmpdir: str,
