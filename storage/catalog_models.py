@@ -108,6 +108,7 @@ class Capture(Base):
     phase: Mapped[str | None] = mapped_column(String(16))
     format: Mapped[str | None] = mapped_column(String(16))
     revisit: Mapped[bool] = mapped_column(Boolean)
+    scope: Mapped[str | None] = mapped_column(String(16))
 
 
 class ParseResult(Base):

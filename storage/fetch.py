@@ -31,7 +31,9 @@ class Provenance:
     `kind` says whether the bytes are a disclosure `file` (to be parsed) or a listing `page` (kept for
     provenance). `via` says whether plain HTTP or the browser produced them. The descriptive fields
     (`title`, `department`, `fiscal_year`, ...) are the crawler's guesses from link text and context;
-    the parser's `document` record may refine them later. All keyword-only, so field order never matters.
+    the parser's `document` record may refine them later. `scope` says whose disclosure it is:
+    `department` (a body's own) or `government` (the region's own budget, accounts and reports, which
+    never carry a `department`). All keyword-only, so field order never matters.
     """
 
     url: str
@@ -51,6 +53,7 @@ class Provenance:
     phase: str | None = None
     format: str | None = None
     crawl_id: str | None = None
+    scope: str | None = None
 
     def __post_init__(self) -> None:
         if self.via not in VIAS:
@@ -99,7 +102,7 @@ def is_archive_member(url: str | None, referrer: str | None, link_text: str | No
 
 
 # What a member takes from its archive's capture.
-_INHERITED = ("region_code", "fiscal_year", "doc_kind", "phase", "crawl_id")
+_INHERITED = ("region_code", "fiscal_year", "doc_kind", "phase", "scope", "crawl_id")
 
 
 def member_fetch(
