@@ -427,3 +427,5 @@ def test_an_attachment_named_only_by_number_takes_its_articles_reading(
     three = captures["某县2022年度“三公”经费预算执行情况.docx"]
     assert (three.doc_kind, three.fiscal_year, three.phase, three.department) == (
         "three_public", 2022, "final", None)
+    assert (generic.scope, download.scope, report.scope, three.scope) == (
+        "department", "department", "government", "government")

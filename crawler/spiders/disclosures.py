@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -167,7 +168,7 @@ class DisclosureSpider(scrapy.Spider):
             text = f"{file_name} {link_text}" if file_name else link_text
             c = classify_link(text, response.url, context_title)
             if file_name and c.title == _SPACE.sub(" ", text).strip():
-                c = type(c)(c.doc_kind, c.fiscal_year, c.phase, c.department, file_name.rsplit(".", 1)[0])
+                c = replace(c, title=file_name.rsplit(".", 1)[0])
             fmt = detect_format(response.body, filename=file_name or urlsplit(response.url).path)
         headers = headers_dict(response)
         return Fetch(
@@ -187,6 +188,7 @@ class DisclosureSpider(scrapy.Spider):
             title=c.title,
             department=c.department,
             phase=c.phase,
+            scope=c.scope,
             format=fmt,
             crawl_id=self.crawl_id,
             content_type=headers.get("Content-Type"),
