@@ -11,13 +11,18 @@ publishing retries with the shared backoff (`publish_backoff`) for ``Settings.pu
 
 from __future__ import annotations
 
+import logging
+
 from celery import Celery
 
 from govbudget.storage.retry import Backoff
 from govbudget.tasks.schedules import TIMEZONE, beat_schedule, load_config
 from govbudget.tasks.settings import Settings
 
+log = logging.getLogger(__name__)
+
 PARSE_QUEUE = "parse"
+TASK_TIME_LIMIT_S = 900
 CRAWL_QUEUE = "crawl"
 
 app = Celery(
@@ -59,14 +64,31 @@ def configure_app(settings: Settings) -> Celery:
         task_publish_retry_policy=publish_backoff(settings.publish_outage_s).kombu_retry_policy(),
         beat_schedule=beat_schedule(load_config(settings.schedules_file)),
         timezone=TIMEZONE,
-        task_time_limit=900,
+        task_time_limit=TASK_TIME_LIMIT_S,
         task_soft_time_limit=840,
         broker_connection_retry_on_startup=True,
         broker_transport_options=transport_options(settings.visibility_timeout),
         worker_hijack_root_logger=False,
         enable_utc=True,
     )
+    problem = visibility_problem(settings)
+    if problem is not None:
+        log.warning("%s", problem)
     return app
+
+
+def visibility_problem(settings: Settings) -> str | None:
+    """Why the settings' visibility timeout makes Redis run tasks twice, or None.
+
+    Redis redelivers a task still unacknowledged after ``visibility_timeout`` (late acks), even while
+    a worker runs it; below the task time limit a long task is run again by another worker.
+    """
+    if settings.embedded_queue or settings.visibility_timeout >= TASK_TIME_LIMIT_S:
+        return None
+    timeout = settings.visibility_timeout
+    return (f"visibility_timeout {timeout} s is below the task time limit of {TASK_TIME_LIMIT_S} s: Redis "
+            f"hands a task still running after {timeout} s to another worker (a parse redelivered so "
+            "waits for the running one and skips its work, but a worker is held meanwhile)")
 
 
 def transport_options(visibility_timeout: int) -> dict[str, float]:

@@ -31,6 +31,7 @@ from govbudget.storage.retry import Backoff, Outage, RetryLog
 from govbudget.storage.rows import Row
 from govbudget.tasks.app import app
 from govbudget.tasks.interrupts import Interrupted, interruptible
+from govbudget.tasks.parse_lease import LEASE_TTL_S, parse_once
 from govbudget.tasks.parse_sandbox import Limits, Target, parse_sandboxed
 from govbudget.tasks.runtime import Services, services
 from govbudget.tasks.settings import Settings
@@ -137,10 +138,16 @@ def _save(svc: Services, sha256: str, outcome: ParseOutcome, capture: Row | None
     max_retries=8,
 )
 def parse_object(self: Any, sha256: str) -> Parsed:
-    """Celery entry point; see ``parse_counted`` (its result is JSON, as Celery passes it)."""
+    """Celery entry point; see ``parse_counted`` (its result is JSON, as Celery passes it). One run per
+    object at a time: a copy Redis redelivers while the parse runs waits for it, then skips work done
+    (``parse_lease``)."""
     if self.request.is_eager:
         return parse_in_process(sha256)
-    return parse_counted(services(), sha256, worker=getattr(self.request, "hostname", None))
+    svc = services()
+    return parse_once(svc.catalog, sha256,
+                      lambda: parse_counted(svc, sha256, worker=getattr(self.request, "hostname", None)),
+                      redelivered=bool((self.request.delivery_info or {}).get("redelivered")),
+                      wait_s=float(app.conf.task_time_limit or 0) + LEASE_TTL_S)
 
 
 def parse_in_process(
