@@ -47,7 +47,8 @@ _NOT_DISCLOSURE = re.compile(
     # explaining a disclosure: interpretations, infographics, Q&A, videos
     r"解读|一图|图解|读懂|看懂|图说|问答|答记者问|动漫|视频|"
     # doing the disclosure work: notices, plans, training, inspections, rules
-    r"做好|公开工作|工作方案|工作要点|工作计划|工作总结|工作报告|实施方案|培训|会议|座谈|"
+    r"做好|公开工作|工作方案|工作要点|工作计划|工作总结|工作报告|实施方案|培训|座谈|"
+    r"会议召开|召开.{0,12}会议|工作会|推进会|部署会|"
     r"自查|督查|专项检查|检查情况|检查结果|通报|考核|"
     r"关于(?:进一步)?(?:印发|报送|开展|编制|组织|加强|规范|转发|推进|落实|抓好)|"
     r"操作规程|管理办法|暂行办法|实施办法|实施细则|指导意见|实施意见|征求意见|"
@@ -67,7 +68,8 @@ _PERIODIC = re.compile(
 _GOV_STRONG = re.compile(
     r"财政总?(?:预算|决算)|总(?:预算|决算)|(?:预算|决算)\s*[（(]?草案|预算调整|预算执行|政府(?:预算|决算)|"
     r"政府性债务|政府债务|全(?:省|市|县|区|州|盟|旗|镇|乡)|"
-    r"(?:省|市|县|区|州|盟|旗|镇|乡)(?:本级|级)|本级财政|财政收支|关于.{0,30}决算.{0,8}的报告|预算报告"
+    r"(?:省|市|县|区|州|盟|旗|镇|乡)(?:本级|级)|本级财政|财政收支|关于.{0,30}决算.{0,8}的报告|预算报告|"
+    r"人民代表大会|决议"
 )
 # Fund budgets are the government's when nothing names a department; a department's tables use the
 # same words (一般公共预算财政拨款支出表), so these only count without a department in sight.

@@ -32,9 +32,11 @@ from govbudget.crawler.classify import (
 __all__ = ["FILE_EXTENSIONS", "MIN_FISCAL_YEAR", "LinkDecision", "decide", "looks_like_file"]
 
 DOWNLOAD_SERVLETS = re.compile(r"downfile\.jsp|download\.(?:do|jsp|aspx?)|/attach/|getfile|filedown", re.I)
-# A last path segment that serves files by id: /common/download?id=5, DownloadFile.ashx?fid=3,
+# A handler that serves files by id: /common/download?id=5, DownloadFile.ashx?fid=3,
 # fileDownload.action?id=9, down.php?id=2 (pages such as /download/index.html excepted).
-_DOWNLOAD_SEGMENT = re.compile(r"down(?:load)?|getfile|filedown|attach(?:ment)?|fujian", re.I)
+_DOWNLOAD_SEGMENT = re.compile(
+    r"download|filedown|getfile|^down(?:file)?(?:\.|$)|^attach(?:ment)?(?:\.|$)", re.I
+)
 _PAGE_EXTENSIONS = frozenset({".html", ".htm", ".shtml", ".shtm", ".xhtml"})
 
 # Column names on the path from a home page to the disclosures.
@@ -66,14 +68,15 @@ class LinkDecision:
 def looks_like_file(url: str) -> bool:
     """A link to an attachment rather than a page: by extension (of the path, its ``;jsessionid``
     stripped, or of a query value such as ``file=a.docx``) or a download servlet."""
-    path = urlsplit(url).path
-    last = path.rsplit("/", 1)[-1].split(";", 1)[0].lower()
+    parts = urlsplit(url)
+    last = parts.path.rsplit("/", 1)[-1].split(";", 1)[0].lower()
     ext = "." + last.rsplit(".", 1)[-1] if "." in last else ""
     name = file_name_from_url(url).lower()
     name_ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
     if ext in FILE_EXTENSIONS or name_ext in FILE_EXTENSIONS or DOWNLOAD_SERVLETS.search(url):
         return True
-    return bool(_DOWNLOAD_SEGMENT.search(last)) and ext not in _PAGE_EXTENSIONS
+    handler = bool(_DOWNLOAD_SEGMENT.search(last)) and bool(parts.query or ext)
+    return handler and ext not in _PAGE_EXTENSIONS
 
 
 def _too_old(text: str, min_year: int) -> bool:

@@ -225,6 +225,7 @@ def test_interpretations_and_infographics_are_not_disclosures(text: str) -> None
         "关于报送2022年度部门决算报表的通知",
         "关于进一步加强部门预算公开管理的意见",
         "某县2023年度部门预决算公开情况的通报",
+        "关于召开2023年部门决算布置会议的通知",
     ],
 )
 def test_notices_about_doing_the_disclosure_work_are_not_disclosures(text: str) -> None:
@@ -245,6 +246,7 @@ def test_notices_about_doing_the_disclosure_work_are_not_disclosures(text: str) 
         ("市本级2024年“三公”经费预算", "three_public", 2024, "budget"),
         ("某县2022年度“三公”经费预算执行情况", "three_public", 2022, "final"),
         ("某县2025年预算", "budget", 2025, "budget"),
+        ("某县第十七届人民代表大会第三次会议关于2024年预算的决议", "budget", 2024, "budget"),
     ],
 )
 def test_the_governments_own_budgets_and_accounts_are_kept_as_government(
@@ -337,8 +339,12 @@ def test_session_parameters_file_queries_and_download_handlers_are_files(url: st
     assert decide("下载", url, context_title="某县2023年“三公”经费预算公开").action == "file"
 
 
-def test_a_page_called_download_is_still_a_page() -> None:
-    assert not looks_like_file("http://x.cn/download/index.html")
+@pytest.mark.parametrize(
+    "url", ["http://x.cn/download/index.html", "http://x.cn/xxgk/download", "http://x.cn/zt/fujian",
+            "http://x.cn/countdown.jsp?t=1"],
+)
+def test_pages_whose_names_only_look_like_downloads_stay_pages(url: str) -> None:
+    assert not looks_like_file(url)
 
 
 def test_three_public_spelled_out_is_three_public() -> None:
