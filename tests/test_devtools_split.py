@@ -75,7 +75,8 @@ def test_devtools_distribution_ships_corpus_and_simulator_with_reportlab() -> No
     dev = _load(PROJECT / "devtools" / "pyproject.toml")
     setuptools = dev["tool"]["setuptools"]
     assert dev["project"]["name"] == "govbudget-devtools"
-    assert sorted(setuptools["packages"]) == ["govbudget.corpus", "govbudget.simulator"]
+    assert sorted(setuptools["packages"]) == [
+        "govbudget.corpus", "govbudget.simulator", "govbudget.simulator.unseen"]
     assert setuptools["package-dir"] == {"govbudget.corpus": "corpus", "govbudget.simulator": "simulator"}
     for package, folder in setuptools["package-dir"].items():
         assert (PROJECT / "devtools" / folder / "__init__.py").is_file(), package
