@@ -385,3 +385,65 @@ def test_crawler_never_names_the_unseen_suite() -> None:
         offenders += [(str(path.relative_to(CRAWLER)), m) for m in names
                       if (m.lower() in text.lower() if m == "unseen" else m in text)]
     assert offenders == []
+
+
+# eval-sim scores the suite apart, and only the known suite decides the exit code
+
+def _score(suite: str, found: int, expected: int) -> Any:
+    from govbudget.simulator.evaluate import score
+
+    expected_set = {f"h{n}" for n in range(expected)}
+    docs = [{"sha256": f"h{n}", "doc_kind": "budget", "url": f"u{n}"} for n in range(found)]
+    return score(expected_set, docs, set(), 1000, 10, suite=suite)
+
+
+def test_report_keeps_the_known_fields_on_top_and_the_unseen_suite_apart() -> None:
+    from govbudget.simulator.evaluate import SimReport
+
+    known, unseen = _score("known", 25, 25), _score("unseen", 0, 55)
+    report = SimReport({"known": known, "unseen": unseen})
+    data = report.as_dict()
+    assert (data["expected"], data["recall"], data["suite"], data["gating"]) == (25, 1.0, "known", True)
+    assert data["suites"] == ["known", "unseen"]
+    apart = data["unseen"]
+    assert (apart["expected"], apart["recall"], apart["gating"]) == (55, 0.0, False)
+    assert apart["targets"]["min_recall"] == 0.95 and not apart["passed"]
+    assert len(apart["missed"]) == 55
+    assert report.failures == [] and data["passed"] and data["failures"] == []
+
+
+def test_only_the_known_suite_or_an_explicit_floor_fails_the_evaluation() -> None:
+    from govbudget.simulator.evaluate import SimReport
+
+    unseen = _score("unseen", 11, 55)
+    assert SimReport({"unseen": unseen}).failures == []
+    assert SimReport({"unseen": unseen}, min_unseen_recall=0.2).failures == []
+    assert SimReport({"unseen": unseen}, min_unseen_recall=0.5).failures == [
+        "unseen: recall 0.2000 < 0.5 (44 missed)"]
+    failing_known = SimReport({"known": _score("known", 24, 25), "unseen": unseen})
+    assert failing_known.failures == ["recall 0.9600 < 1.0 (1 missed)"]
+    assert not failing_known.as_dict()["passed"]
+
+
+def test_eval_sim_refuses_an_unseen_floor_without_the_unseen_suite(tmp_path: Path) -> None:
+    from tests.cli_process import run_cli
+
+    result = run_cli("eval-sim", "--suite", "known", "--min-unseen-recall", "0.5",
+                     "--data-dir", str(tmp_path))
+    assert result.returncode == 2 and "needs the unseen suite" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing was crawled
+
+
+@pytest.mark.integration
+def test_eval_sim_scores_the_unseen_suite_apart(tmp_path: Path) -> None:
+    from tests.cli_process import run_cli
+
+    result = run_cli("eval-sim", "--suite", "unseen", "--json", "--data-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr  # reported, never gating
+    report = json.loads(result.stdout)
+    assert report["suites"] == ["unseen"] and "expected" not in report and report["passed"]
+    unseen = report["unseen"]
+    assert (unseen["suite"], unseen["gating"], unseen["expected"]) == ("unseen", False, 55)
+    assert len(unseen["missed"]) == unseen["expected"] - unseen["found"]
+    assert unseen["recall"] == unseen["found"] / 55 and unseen["first_bytes"] > 0
+    assert (tmp_path / "unseen" / "catalog.sqlite3").exists() and not (tmp_path / "catalog.sqlite3").exists()
