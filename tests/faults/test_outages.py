@@ -183,13 +183,13 @@ def _site(simulator: Any) -> tuple[Any, set[str]]:
     return site, expected
 
 
-def _parsed_exactly_once(svc: Services, expected: set[str]) -> None:
+def _parse_starts(svc: Services, expected: set[str]) -> dict[str, int]:
+    """Each file's parse starts, once every file has exactly one parse result."""
     per_object: dict[str, int] = {}
     for row in svc.catalog.parse_results():
         per_object[row.sha256] = per_object.get(row.sha256, 0) + 1
     assert per_object == dict.fromkeys(expected, 1), "missing or duplicated parse results"
-    starts = {sha: getattr(parse_attempts(svc.catalog, sha), "started", 0) for sha in expected}
-    assert starts == dict.fromkeys(expected, 1), "a file was parsed twice (a duplicate job) or never"
+    return {sha: getattr(parse_attempts(svc.catalog, sha), "started", 0) for sha in expected}
 
 
 def _files_captured(svc: Services) -> int:
@@ -233,7 +233,11 @@ def test_redis_down_early_in_a_crawl_does_not_fail_it(
     assert summary["dispatch_retries"] >= 1, "no publish met the outage"
     assert summary["parse_unqueued"] == 0 and summary["dispatch_errors"] == {}
     assert tally["pending"] == 0
-    _parsed_exactly_once(svc, expected)
+    # Exactly once, but for the one job the worker held when Redis went away: kombu puts an unacked
+    # message back when its connection drops ("Restoring 1 unacknowledged message(s)"), so it may run
+    # twice (acks_late is at-least-once). A duplicate job from the crawl would show as more.
+    starts = _parse_starts(svc, expected)
+    assert sorted(starts.values())[:-1] == [1] * (len(expected) - 1) and max(starts.values()) <= 2, starts
 
 
 @pytest.mark.integration
@@ -269,7 +273,7 @@ def test_jobs_lost_with_redis_are_queued_again_at_the_end_of_the_crawl(
     finally:
         stop_process(worker)
     assert tally["pending"] == 0
-    _parsed_exactly_once(svc, expected)
+    assert _parse_starts(svc, expected) == dict.fromkeys(expected, 1), "a lost job not redone, or run twice"
 
 
 @pytest.mark.integration
