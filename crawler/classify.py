@@ -350,6 +350,16 @@ def _read_page(title: str) -> _Reading:
     return _NO_READING
 
 
+def page_context(title: str, heading: str = "") -> str:
+    """The words a page's links are read with: its title, or its heading when the title names no
+    disclosure (a CMS whose ``<title>`` is only the site's name, the article's title in ``<h1>``).
+    A title that names a decoy stays the context, whatever the heading says."""
+    reading = _read_page(title)
+    if reading.kind in DISCLOSURE_KINDS or reading.decoy or not heading:
+        return title or heading
+    return heading if _read_page(heading).kind in DISCLOSURE_KINDS else title
+
+
 def page_kind(title: str) -> str:
     """The disclosure kind a page's title (article or column) names, else ``other``."""
     return _read_page(title).kind

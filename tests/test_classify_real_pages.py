@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 import pytest
 from parsel import Selector
 
-from govbudget.crawler.classify import DISCLOSURE_KINDS
+from govbudget.crawler.classify import DISCLOSURE_KINDS, page_context
 from govbudget.crawler.link_policy import decide
 
 REAL_HTML = Path(__file__).parent / "data" / "realhtml"
@@ -55,14 +55,18 @@ def _labels() -> list[Labelled]:
 
 
 def _page(name: str) -> tuple[str, list[tuple[str, str]]]:
-    """The page's title as the spider reads it, and its (text, absolute URL) links."""
+    """The page's title as the spider reads it (its one ``<h1>`` when the title names no disclosure),
+    and its (text, absolute URL) links."""
     sel = Selector((REAL_HTML / name).read_text(encoding="utf-8"))
     title = ""
-    for query in ('//meta[@name="ArticleTitle"]/@content', "//title/text()", "//h1//text()"):
+    for query in ('//meta[@name="ArticleTitle"]/@content', "//title/text()"):
         value = sel.xpath(query).get()
         if value and value.strip():
             title = re.sub(r"\s+", " ", value).strip()
             break
+    headings = sel.xpath("//h1")
+    heading = " ".join(headings[0].xpath(".//text()").getall()).strip() if len(headings) == 1 else ""
+    title = page_context(title, re.sub(r"\s+", " ", heading))
     links = []
     for a in sel.xpath("//a[@href]"):
         href = (a.attrib.get("href") or "").strip()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from govbudget.crawler.classify import classify_link, department_of, fiscal_year_of, kind_of
+from govbudget.crawler.classify import classify_link, department_of, fiscal_year_of, kind_of, page_context
 from govbudget.crawler.families.trs import create_page_html_urls
 from govbudget.crawler.link_policy import decide, looks_like_file
 from govbudget.crawler.url_safety import check_url
@@ -191,6 +191,22 @@ def test_a_decoy_word_in_the_sites_part_of_a_title_leaves_the_article_a_disclosu
     assert decide("附件1.pdf", "http://x.cn/a/P0202402.pdf", context_title=title).action == "file"
     decoy_first = "政策解读_" + title
     assert decide("附件1.pdf", "http://x.cn/a/P0202402.pdf", context_title=decoy_first).action == "skip"
+
+
+@pytest.mark.parametrize(
+    ("title", "heading", "context"),
+    [
+        ("某县人民政府", "某县民政局2023年部门决算公开", "某县民政局2023年部门决算公开"),
+        ("某县民政局2023年部门决算_某县人民政府", "某县人民政府", "某县民政局2023年部门决算_某县人民政府"),
+        ("政策解读_某县人民政府", "某县2024年部门预算", "政策解读_某县人民政府"),
+        ("", "某县2024年部门预算", "某县2024年部门预算"),
+        ("某县人民政府", "欢迎访问", "某县人民政府"),
+    ],
+)
+def test_the_heading_speaks_for_a_page_whose_title_is_only_the_sites_name(
+    title: str, heading: str, context: str
+) -> None:
+    assert page_context(title, heading) == context
 
 
 @pytest.mark.parametrize("title", ["某县人民政府", "某县公安局办公楼维修招标公告", "一图读懂某县2024年预算"])

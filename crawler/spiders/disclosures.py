@@ -21,7 +21,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from govbudget.crawler import render_policy
-from govbudget.crawler.classify import classify_link, classify_page
+from govbudget.crawler.classify import classify_link, classify_page, page_context
 from govbudget.crawler.families import BY_NAME, FAMILIES, Context, Link
 from govbudget.crawler.families.base import json_body
 from govbudget.crawler.filenames import content_disposition_name
@@ -221,11 +221,17 @@ def _looks_like_html(response: TextResponse) -> bool:
 
 
 def _page_title(response: TextResponse) -> str:
-    for query in ('//meta[@name="ArticleTitle"]/@content', "//title/text()", "//h1//text()"):
+    """The title links are read with: ``ArticleTitle`` or ``<title>``, or the page's one ``<h1>`` when
+    the title names no disclosure (``classify.page_context``)."""
+    title = ""
+    for query in ('//meta[@name="ArticleTitle"]/@content', "//title/text()"):
         value = response.xpath(query).get()
         if value and value.strip():
-            return _SPACE.sub(" ", value).strip()
-    return ""
+            title = _SPACE.sub(" ", value).strip()
+            break
+    headings = response.xpath("//h1")
+    heading = _text(headings[0]) if len(headings) == 1 else ""
+    return page_context(title, heading)
 
 
 def _links(response: TextResponse) -> Iterator[tuple[str, str]]:
