@@ -71,3 +71,23 @@ def failed_outcome(*, sha256: str, fmt: str, parser: str, errors: list[str]) -> 
     """An outcome for a file nothing could be read from: a lone failed `document` record."""
     doc = document_record(sha256=sha256, fmt=fmt, parser=parser, status="failed", errors=errors)
     return ParseOutcome(status="failed", parser=parser, errors=list(errors), document=doc, records=[doc])
+
+
+def raise_if_out_of_memory(exc: BaseException) -> None:
+    """Re-raise a `MemoryError` that a library wrapped (pdfplumber's `PdfminerException(e)`, say).
+
+    A reader that keeps going after one bad page must not keep going after the process ran out of
+    memory: the sandbox can only report its memory limit as the reason when the `MemoryError` reaches
+    it, and a page lost to memory is not a page that is broken.
+    """
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, MemoryError):
+            raise MemoryError(str(current) or "out of memory") from exc
+        stack.extend(e for e in (current.__cause__, current.__context__, *current.args)
+                     if isinstance(e, BaseException))

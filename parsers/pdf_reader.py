@@ -13,6 +13,7 @@ import pdfplumber
 import pypdfium2
 
 from govbudget.parsers.grid import ReadDocument, Row
+from govbudget.parsers.outcome import raise_if_out_of_memory
 from govbudget.parsers.pdf_cells import logical_rows, visible
 
 MAX_PAGES = 2000
@@ -52,6 +53,7 @@ def read_pdf(data: bytes) -> ReadDocument:
                 else:
                     rows.extend(_page_rows(visible(page), number))
             except Exception as exc:  # one bad page must not lose the others
+                raise_if_out_of_memory(exc)
                 warnings.append(f"page {number}: {type(exc).__name__}: {exc}")
             finally:
                 page.close()

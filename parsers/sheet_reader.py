@@ -15,6 +15,7 @@ import python_calamine
 from govbudget.parsers.grid import ReadDocument, Row, join_wrapped
 from govbudget.parsers.number_format import format_number
 from govbudget.parsers.ooxml_limits import check_declared_size
+from govbudget.parsers.outcome import raise_if_out_of_memory
 from govbudget.parsers.xls_formats import xls_formats
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # refuse zip bombs before any XML is parsed
@@ -42,6 +43,7 @@ def read_sheets(data: bytes, fmt: str) -> ReadDocument:
             sheet = wb.get_sheet_by_name(name)
             values = sheet.to_python(skip_empty_area=False)
         except Exception as exc:
+            raise_if_out_of_memory(exc)
             warnings.append(f"sheet {name!r}: {type(exc).__name__}: {exc}")
             continue
         fmts = formats.get(name, {})
