@@ -15,12 +15,23 @@ beside the others (``tests/data/families/<name>/``, ``tests/test_family_<name>.p
 
 from __future__ import annotations
 
-from govbudget.crawler.families import aspnet, hanweb, iframe, json_directory, spa_platform, trs
+from govbudget.crawler.families import (
+    aspnet,
+    gkmlpt,
+    hanweb,
+    iframe,
+    json_directory,
+    spa_platform,
+    trs,
+    yjsgk,
+)
 from govbudget.crawler.families.base import Context, Family, Link
 
 FAMILIES: tuple[Family, ...] = (
     hanweb.FAMILY,  # Hanweb 大汉 JCMS: <datastore> records, POSTed later pages
     aspnet.FAMILY,  # ASP.NET WebForms: __doPostBack pagers
+    gkmlpt.FAMILY,  # 广东 gkmlpt: the shell's _CONFIG TREE, lists from api/all/{cat} JSON
+    yjsgk.FAMILY,  # 江苏 yjsgk: a #/overView?code= route, a chain of form POSTs answering JSON
     json_directory.FAMILY,  # a shell that fetches a ….json directory
     spa_platform.FAMILY,  # a unified budget platform's JSON chain
     iframe.FAMILY,  # lists inside frames

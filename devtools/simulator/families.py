@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from govbudget.simulator import aspnet_site, gated_site, hanweb_site, js_site, plain_site, spa_site, trs_site
+from govbudget.simulator import (
+    aspnet_site,
+    gated_site,
+    gkmlpt_site,
+    hanweb_site,
+    js_site,
+    plain_site,
+    spa_site,
+    trs_site,
+    yjsgk_site,
+)
 from govbudget.simulator.sites import RenderedSite, Site
 from govbudget.simulator.unseen import RENDERERS as UNSEEN_RENDERERS
 
@@ -26,6 +36,8 @@ RENDERERS: dict[str, Renderer] = {
     hanweb_site.FAMILY: hanweb_site.render,
     spa_site.FAMILY: spa_site.render,
     aspnet_site.FAMILY: aspnet_site.render,
+    gkmlpt_site.FAMILY: gkmlpt_site.render,
+    yjsgk_site.FAMILY: yjsgk_site.render,
     IFRAME_FAMILY: lambda site: plain_site.render(site, frame_list=True),
     PLAIN_FAMILY: plain_site.render,
     gated_site.RS_FAMILY: gated_site.render_rs,

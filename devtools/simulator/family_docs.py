@@ -148,6 +148,15 @@ def family_documents() -> dict[str, tuple[FamilyDocument, ...]]:
             budget_pdf("wh-sfj-2022", "武汉市司法局", 2022, 20),
         ),
         "jsl": (budget_pdf("cs-swj-2023", "长沙市商务局", 2023, 21),),
+        "gk": (
+            budget_pdf("zh-czj-2024", "珠海市财政局", 2024, 35),
+            budget_pdf("zh-jyj-2023", "珠海市教育局", 2023, 36),
+            budget_pdf("zh-mzj-2022", "珠海市民政局", 2022, 37),
+        ),
+        "yjs": (
+            budget_pdf("sz-jyj-2024", "苏州市教育局", 2024, 38),
+            budget_pdf("sz-jtj-2023", "苏州市交通运输局", 2023, 39),
+        ),
         "edge": (
             html_xls("bd-yjj-2023-xls", "保定市应急管理局", 2023),
             zip_of(

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from govbudget.simulator import decoys, layout, plain_site
+from govbudget.simulator import decoys, gkmlpt_site, layout, plain_site, yjsgk_site
 from govbudget.simulator import edge_site as edge_site_mod
 from govbudget.simulator.family_docs import family_documents
 from govbudget.simulator.ids import article_id, budget_pub_date, stored_name
@@ -157,6 +157,8 @@ def family_sites() -> list[Site]:
         _family("ifr", "石家庄市", "www.sjz.gov.cn", "130100", "iframe_list"),
         _family("rs", "武汉市", "www.wuhan.gov.cn", "420100", "rs_412"),
         _family("jsl", "长沙市", "www.changsha.gov.cn", "430100", "jsl_521"),
+        gkmlpt_site.site(),
+        yjsgk_site.site(),
         edge_site(),
     ]
 
