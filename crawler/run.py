@@ -11,7 +11,10 @@ Scrapy's stats, and Scrapy's own counters are given their summary name here, onc
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import faulthandler
+import os
 import signal
 import sys
 from typing import Any
@@ -59,7 +62,26 @@ def run(config: CrawlConfig) -> dict[str, Any]:
     return summary
 
 
+PARENT_ENV = "GOVBUDGET_CRAWL_PARENT"  # the pid of the process that started this crawl
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask the kernel for SIGTERM when the parent dies, so a crawl never goes on alone.
+
+    The crawl runs in a session of its own (the parent kills its whole group, Chromium included, when
+    it stops it); a parent killed by SIGKILL can do nothing, so the kernel tells the crawl instead
+    (Linux's ``PR_SET_PDEATHSIG``), and Scrapy's SIGTERM handler stops it the way Ctrl-C would.
+    """
+    with contextlib.suppress(OSError, AttributeError):  # elsewhere the broken stdout ends it later
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    parent = os.environ.get(PARENT_ENV, "")
+    if parent.isdigit() and os.getppid() != int(parent):  # it died before the request was made
+        raise SystemExit(128 + signal.SIGTERM)
+
+
 def main() -> int:
+    die_with_parent()
     # The parent's stall watchdog sends SIGUSR1 before it kills a stuck crawl: every thread's
     # stack then lands in the crawl log (standard error), which is how a hang gets diagnosed.
     faulthandler.register(signal.SIGUSR1, all_threads=True)

@@ -192,7 +192,7 @@ def run_crawl_process(config: CrawlConfig, log_file: Path, on_event: Callable[[E
     exited badly or without a summary. ``beat`` is called every ``BEAT_S`` seconds from a thread of
     its own while the child runs (its errors are logged, never raised).
     """
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", GOVBUDGET_CRAWL_PARENT=str(os.getpid()))
     stall_timeout = config.stall_timeout
     watchdog = _Watchdog(stall_timeout)
     done = threading.Event()

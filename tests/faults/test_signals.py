@@ -132,10 +132,11 @@ def test_a_run_left_running_by_a_sigkilled_cli_is_closed_by_the_next_crawl(
     tree = _mid_crawl(proc, data)
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=60)
-    for p in tree:  # the rest of the machine goes too (the crawl's own session would crawl on)
+    left = _alive(tree)  # the kernel tells the crawl its parent died; it stops, Chromium with it
+    for p in left:
         with contextlib.suppress(psutil.NoSuchProcess):
             p.kill()
-    assert not _alive(tree)
+    assert not left, f"crawled on after its parent died: {[(p.pid, _name(p)) for p in left]}"
     catalog = _catalog(data)
     [left] = catalog.running_crawls()
     assert left.owner == f"{socket.gethostname()}:{proc.pid}"
