@@ -28,6 +28,20 @@ class ObjectNotFound(StoreError, KeyError):
     """No object under that key. A KeyError too, so mapping-style callers can catch that."""
 
 
+class NotRegularObject(StoreError):
+    """Something other than a plain object sits under the key: a symlink, a folder, a device or a pipe
+    put there by hand or by another tool. Never read through (a symlink may lead anywhere, a pipe
+    blocks forever); `verify` reports it and `put` replaces it like a corrupted object.
+
+    `reason` says what was found, e.g. ``symlink to /tmp/x``.
+    """
+
+    def __init__(self, key: str, reason: str) -> None:
+        super().__init__(f"{key}: {reason}")
+        self.key = key
+        self.reason = reason
+
+
 @runtime_checkable
 class ObjectStore(Protocol):
     """A flat key → bytes store. Keys are relative, `/`-separated (see `keys.check_key`)."""
@@ -44,15 +58,22 @@ class ObjectStore(Protocol):
         ...
 
     def get(self, key: str) -> bytes:
-        """Return the bytes under `key`; raise ObjectNotFound when absent."""
+        """Return the bytes under `key`; raise ObjectNotFound when absent, NotRegularObject when
+        something other than an object (a symlink, a folder) is there."""
         ...
 
     def exists(self, key: str) -> bool:
-        """True when an object is stored under `key`."""
+        """True when an object (a regular one: not a symlink or folder) is stored under `key`."""
         ...
 
     def size(self, key: str) -> int | None:
-        """Size in bytes of the object under `key`, or None when absent."""
+        """Size in bytes of the object under `key`, or None when absent or not a regular object."""
+        ...
+
+    def metadata(self, key: str) -> dict[str, str]:
+        """The provenance stored beside the object (``source-url``, ``fetched-at``, ``kind``, ...,
+        see `archive._metadata`) and its ``content-type``; {} when the backend keeps none (a local
+        folder). Raises ObjectNotFound when absent."""
         ...
 
     def iter_keys(self, prefix: str = "") -> Iterator[str]:

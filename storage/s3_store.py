@@ -14,7 +14,8 @@ import io
 import os
 import threading
 from collections.abc import Iterator
-from urllib.parse import quote, urlsplit
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 import certifi
 import urllib3
@@ -49,6 +50,14 @@ def _header_safe(value: str) -> str:
     if value.isascii() and value.isprintable():
         return value
     return "utf-8''" + quote(value, safe="")
+
+
+def _header_value(value: str) -> str:
+    """The inverse of `_header_safe`."""
+    return unquote(value[len("utf-8''"):]) if value.startswith("utf-8''") else value
+
+
+_META_PREFIX = "x-amz-meta-"
 
 
 class S3Store:
@@ -154,23 +163,39 @@ class S3Store:
                 response.close()
                 response.release_conn()
 
-    def _stat_size(self, key: str) -> int | None:
+    def _stat(self, key: str) -> Any:
+        """minio's stat of the object (one HEAD request), or None when absent."""
         name = self._name(key)
         self._ensure_bucket()
         with _translated(f"stat {name}"):
             try:
-                stat = self._client.stat_object(self.bucket, name)
+                return self._client.stat_object(self.bucket, name)
             except S3Error as exc:
                 if exc.code in _MISSING_CODES:
                     return None
                 raise
-        return stat.size
 
     def exists(self, key: str) -> bool:
-        return self._stat_size(key) is not None
+        return self._stat(key) is not None
 
     def size(self, key: str) -> int | None:
-        return self._stat_size(key)
+        stat = self._stat(key)
+        return None if stat is None else stat.size
+
+    def metadata(self, key: str) -> dict[str, str]:
+        """The user metadata written with the object (``x-amz-meta-*``), decoded back from headers,
+        and its ``content-type``."""
+        stat = self._stat(key)
+        if stat is None:
+            raise ObjectNotFound(key)
+        meta = {
+            name.lower()[len(_META_PREFIX):]: _header_value(str(value))
+            for name, value in (stat.metadata or {}).items()
+            if name.lower().startswith(_META_PREFIX)
+        }
+        if stat.content_type:
+            meta["content-type"] = stat.content_type
+        return meta
 
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
         self._ensure_bucket()
