@@ -6,10 +6,19 @@ Transient store failures are retried with backoff (`retry.Backoff`) while the by
 The order matters for crash safety: bytes first, catalog rows second. A crash in between leaves an
 object in the store that the catalog does not know yet; the next archive of the same bytes (or a scan of
 the store) records it. The reverse order could leave catalog rows pointing at bytes that do not exist.
+
+Bytes already stored under the digest are read back and hashed before they are trusted: an object
+corrupted at rest (a flipped bit, a truncated copy, a symlink put in its place) is replaced by the bytes
+in hand, logged as a warning and reported (`Archived.repaired`, ``repaired`` in the ``archived``
+event). That costs one read of the object (one GET on S3) per capture of known bytes. Neither the size
+nor an S3 ETag is taken as proof instead: the size misses same-length damage, and an ETag is the
+digest the server computed at upload (not of the bytes at rest, and no MD5 at all for multipart or
+encrypted uploads), so only hashing what the store returns now says the object is whole.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,11 +28,18 @@ from govbudget.storage.fetch import Fetch, is_archive_member, member_fetch
 from govbudget.storage.keys import content_key, sha256_hex
 from govbudget.storage.object_store import ObjectStore
 from govbudget.storage.retry import Backoff, RetryLog
+from govbudget.storage.verify import MISSING, check_object
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Archived:
-    """What `Archive.archive` did: which object holds the bytes, and whether it is new to the catalog."""
+    """What `Archive.archive` did: which object holds the bytes, and whether it is new to the catalog.
+
+    `repaired` says the store held damaged bytes (or a symlink, say) under this digest, which these
+    bytes replaced; `repair_reason` what was wrong with them.
+    """
 
     sha256: str
     storage_key: str
@@ -32,6 +48,8 @@ class Archived:
     capture_id: int
     store_retries: int = 0
     retry_reasons: tuple[str, ...] = ()
+    repaired: bool = False
+    repair_reason: str | None = None
 
     def event(self, fetch: Fetch) -> dict[str, Any]:
         """The fields of the ``archived`` event reporting `fetch`: one shape for pages, files and
@@ -47,7 +65,10 @@ class Archived:
             "size": self.size,
             "via": fetch.via,
             "store_retries": self.store_retries,
+            "repaired": self.repaired,
         }
+        if self.repaired:
+            fields["repair_reason"] = self.repair_reason
         if is_archive_member(fetch.url, fetch.referrer, fetch.link_text):
             fields.update(member=True, referrer=fetch.referrer)
         return fields
@@ -58,6 +79,11 @@ def _metadata(fetch: Fetch) -> dict[str, str]:
     meta = {"source-url": fetch.url, "fetched-at": fetch.fetched_at.isoformat(), "via": fetch.via}
     if fetch.final_url and fetch.final_url != fetch.url:
         meta["final-url"] = fetch.final_url
+    meta["kind"] = fetch.kind
+    if fetch.crawl_id:
+        meta["crawl-id"] = fetch.crawl_id
+    if fetch.region_code:
+        meta["region-code"] = fetch.region_code
     return meta
 
 
@@ -70,20 +96,31 @@ class Archive:
         self.backoff = backoff or Backoff()
 
     def archive(self, fetch: Fetch) -> Archived:
-        """Store `fetch.body` (unless already stored) and record the object and a capture of it.
+        """Store `fetch.body` (unless already stored whole) and record the object and a capture of it.
 
-        Retries `StoreUnavailable` with backoff; raises it (before any catalog write) only when the
-        store stays unreachable past the backoff's limit, so the caller still holds the bytes.
+        Bytes already under the digest are read back and hashed; damaged ones are replaced
+        (`Archived.repaired`). Retries `StoreUnavailable` with backoff; raises it (before any catalog
+        write) only when the store stays unreachable past the backoff's limit, so the caller still
+        holds the bytes.
         """
         body = bytes(fetch.body)
         sha256 = sha256_hex(body)
         key = content_key(sha256)
         content_type = fetch.effective_content_type
         retries = RetryLog()
+        damage: list[str] = []  # what was wrong with the stored copy, kept across retries
 
         def store_once() -> None:
-            if not self.store.exists(key):
-                self.store.put(key, body, content_type=content_type, metadata=_metadata(fetch))
+            problem = check_object(self.store, key, sha256)
+            if problem is None:
+                return
+            # absent bytes are only damage when the catalog already lists the object: else they are new
+            lost = problem.kind != MISSING or self.catalog.has_object(sha256)
+            if lost and not damage:
+                damage.append(f"{problem.kind}: {problem.reason}")
+                log.warning("archive: object %s was damaged (%s); replacing it with the bytes fetched "
+                            "from %s", sha256, damage[0], fetch.url)
+            self.store.put(key, body, content_type=content_type, metadata=_metadata(fetch))
 
         self.backoff.call(store_once, f"store {fetch.url}", retries)
         new_object, capture_id = self.catalog.record_capture(
@@ -93,7 +130,8 @@ class Archive:
             content_type=content_type,
         )
         return Archived(
-            sha256, key, len(body), new_object, capture_id, retries.count, tuple(retries.events)
+            sha256, key, len(body), new_object, capture_id, retries.count, tuple(retries.events),
+            repaired=bool(damage), repair_reason=damage[0] if damage else None,
         )
 
     def archive_member(

@@ -136,6 +136,13 @@ class Catalog:
         """Every archived object (sha256, size, storage_key, content_type, first_seen_at), by digest."""
         return self._rows(select(objects_t).order_by(objects_t.c.sha256))
 
+    def uncaptured_objects(self) -> list[str]:
+        """Digests of objects no capture refers to (their provenance is lost), by digest."""
+        captured = exists().where(captures_t.c.sha256 == objects_t.c.sha256)
+        stmt = select(objects_t.c.sha256).where(~captured).order_by(objects_t.c.sha256)
+        with self.engine.connect() as conn:
+            return list(conn.scalars(stmt))
+
     def add_capture(self, c: CaptureRow) -> int:
         """Insert one capture (its object must already be recorded) and return its id."""
         with self._write() as conn:
@@ -270,6 +277,25 @@ class Catalog:
         stmt = select(parse_results_t).order_by(parse_results_t.c.parsed_at, parse_results_t.c.id)
         if sha256 is not None:
             stmt = stmt.where(parse_results_t.c.sha256 == sha256)
+        return self._rows(stmt)
+
+    def latest_failed_parses(self) -> Iterator[Row]:
+        """The objects whose latest parse failed: (sha256, parser, errors, parsed_at), by digest.
+
+        What `tasks.repair` reads to find parses ended by a kill or a limit that may now pass.
+        """
+        rank = func.row_number().over(
+            partition_by=parse_results_t.c.sha256,
+            order_by=(parse_results_t.c.parsed_at.desc(), parse_results_t.c.id.desc()),
+        )
+        cols = (parse_results_t.c.sha256, parse_results_t.c.parser, parse_results_t.c.status,
+                parse_results_t.c.errors, parse_results_t.c.parsed_at)
+        latest = select(*cols, rank.label("rn")).subquery("latest")
+        stmt = (
+            select(latest.c.sha256, latest.c.parser, latest.c.errors, latest.c.parsed_at)
+            .where(latest.c.rn == 1, latest.c.status == "failed")
+            .order_by(latest.c.sha256)
+        )
         return self._rows(stmt)
 
     def unparsed_files(

@@ -1,6 +1,6 @@
 """Archive fidelity end to end: a file changed on the portal between two crawls is two versions, the
 re-fetch report says so, the WARC export of both crawls passes `warcio check`, and `verify` finds a
-corrupted and a missing object.
+corrupted and a missing object (tests/faults/test_repair.py covers the other kinds and `repair`).
 
 Runs the real command line (`govbudget refetch`, `export-warc`, `verify`) on the embedded default
 against the portal simulator's plain-HTTP city site (130400).
@@ -159,6 +159,7 @@ def test_verify_passes_then_detects_a_corrupted_and_a_missing_object(
     assert ok.returncode == 0, ok.stdout + ok.stderr
     healthy = json.loads(ok.stdout)
     assert healthy["healthy"] and healthy["ok"] == healthy["checked"] > 0
+    assert healthy["problems"] == 0 and healthy["orphans"] == healthy["uncaptured"] == []
 
     corrupted = sha256_hex(two_crawls["new_bytes"])
     (data_dir / "objects" / content_key(corrupted)).write_bytes(b"%PDF-1.7 tampered")
@@ -170,3 +171,4 @@ def test_verify_passes_then_detects_a_corrupted_and_a_missing_object(
     assert [p["sha256"] for p in report["mismatched"]] == [corrupted]
     assert [p["sha256"] for p in report["missing"]] == [missing]
     assert report["ok"] == healthy["ok"] - 2
+    assert report["problems"] == 2 and report["not_regular"] == report["orphans"] == []
