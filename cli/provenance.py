@@ -1,5 +1,6 @@
-"""Provenance commands: ``export-warc`` (captures as WARC), ``verify`` (re-hash the object archive) and
-``refetch`` (re-crawl a region and say what changed at each document)."""
+"""Provenance commands: ``export-warc`` (captures as WARC), ``verify`` (re-hash the object archive),
+``repair`` (mend what verify reports) and ``refetch`` (re-crawl a region and say what changed at each
+document)."""
 
 from __future__ import annotations
 
@@ -55,26 +56,90 @@ def verify(
     data_dir: DataDir = None,
     as_json: AsJson = False,
 ) -> None:
-    """Re-hash every archived object against its key; exit 1 if any is corrupted or missing.
+    """Re-hash every archived object against its key; list mismatched, missing, non-regular (a
+    symlink in place of an object, say), unreadable, orphaned (in the store, not in the catalog) and
+    uncaptured objects; exit 1 if there is any.
 
     Example: govbudget verify --json
     """
+    from govbudget.storage.catalog import CatalogUnavailable
     from govbudget.storage.verify import verify_archive
 
     svc = services(data_dir)
-    report = verify_archive(svc.store, svc.catalog)
+    try:
+        report = verify_archive(svc.store, svc.catalog)
+    except CatalogUnavailable as exc:
+        console.print(f"[red]verify: the catalog is unreachable:[/red] {exc}")
+        raise typer.Exit(2) from exc
     if as_json:
         print_json(report.as_dict())
     else:
-        for problem in report.mismatched:
-            console.print(f"[red]MISMATCH[/red] {problem['sha256']}: {problem['reason']}")
-        for problem in report.missing:
-            console.print(f"[red]MISSING[/red] {problem['sha256']}: {problem['reason']}")
-        console.print(
-            f"checked {report.checked}, ok {report.ok}, mismatched {len(report.mismatched)}, "
-            f"missing {len(report.missing)}, orphans {len(report.orphans)}"
-        )
+        _show_verify(report)
     if not report.healthy:
+        raise typer.Exit(1)
+
+
+_VERIFY_LABELS = {
+    "mismatched": "MISMATCH", "missing": "MISSING", "not_regular": "NOT A FILE", "unreadable": "UNREADABLE",
+    "orphans": "ORPHAN", "uncaptured": "UNCAPTURED",
+}
+
+
+def _show_verify(report: Any) -> None:
+    for name, label in _VERIFY_LABELS.items():
+        for problem in getattr(report, name):
+            what = problem.get("sha256") if name != "orphans" else problem["key"]
+            console.print(f"[red]{label}[/red] {what}: {problem['reason']}", markup=True, highlight=False)
+    for error in report.errors:
+        console.print(f"[red]ERROR[/red] {error}", highlight=False)
+    counts = ", ".join(f"{name} {len(getattr(report, name))}" for name in _VERIFY_LABELS)
+    console.print(f"checked {report.checked}, ok {report.ok}, {counts}")
+
+
+def repair(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be done; change nothing.")
+    ] = False,
+    delete_orphans: Annotated[
+        bool, typer.Option("--delete-orphans", help="Delete orphans that cannot be adopted (logged).")
+    ] = False,
+    allow_loopback: Annotated[bool, typer.Option("--allow-loopback", help="Allow 127.0.0.0/8.")] = False,
+    data_dir: DataDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """Mend what verify reports: damaged objects restored from a copy or fetched again from their
+    latest capture's URL (then re-parsed), orphans adopted when the store says where they came from
+    (else kept, or deleted with --delete-orphans); parses killed or ended by a limit are queued again
+    when that limit has been raised since. Exit 1 unless verify is clean afterwards.
+
+    Example: govbudget repair --dry-run
+    """
+    from govbudget.storage.catalog import CatalogUnavailable
+    from govbudget.storage.leases import LeaseBusy
+    from govbudget.tasks.repair import repair as run_repair
+
+    svc = services(data_dir, allow_loopback=allow_loopback or None)
+    try:
+        report = run_repair(svc, dry_run=dry_run, delete_orphans=delete_orphans)
+    except LeaseBusy as exc:
+        console.print(f"[red]repair refused:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    except CatalogUnavailable as exc:
+        console.print(f"[red]repair: the catalog is unreachable:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        table = Table(title="repair (dry run)" if dry_run else "repair")
+        for col in ("action", "target", "detail", "result"):
+            table.add_column(col)
+        for step in report.steps:
+            table.add_row(step.action, step.target, step.detail, step.result)
+        Console().print(table)
+        if report.after is not None:
+            console.print("after the repair:")
+            _show_verify(report.after)
+    if not dry_run and not report.healthy:
         raise typer.Exit(1)
 
 
@@ -131,7 +196,8 @@ def _show_changes(result: dict[str, Any]) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``export-warc``, ``verify`` and ``refetch``."""
+    """Add ``export-warc``, ``verify``, ``repair`` and ``refetch``."""
     app.command("export-warc")(export_warc)
     app.command()(verify)
+    app.command()(repair)
     app.command()(refetch)
