@@ -34,12 +34,23 @@ def _selection(region: str | None, years: str | None):  # type: ignore[no-untype
 
 def docs(
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per archived object.")] = True,
+    failed: Annotated[bool, typer.Option(
+        "--failed", help="Instead: the files crawls failed to fetch (url, reason, crawl_id, archived_since)."
+    )] = False,
     data_dir: DataDir = None,
 ) -> None:
     """List every archived object (files and pages) with its provenance and parse status.
 
+    With --failed, the files crawl runs gave up on after their retries and the deferred pass, with
+    the reason (HTTP status or exception), one JSON object each.
+
     Example: govbudget docs --jsonl | jq 'select(.doc_kind=="budget")'
     """
+    if failed:
+        from govbudget.tasks.crawl import failed_files
+
+        print_jsonl(failed_files(services(data_dir).catalog))
+        return
     print_jsonl(services(data_dir).catalog.documents())
 
 

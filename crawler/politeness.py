@@ -1,11 +1,14 @@
 """Retries that honour ``Retry-After``, and size caps held while a response streams.
 
 Scrapy's RetryMiddleware retries 429/503 at once; a portal that says ``Retry-After: 30`` means it,
-so the retry waits (capped). Size caps are per content type: a response announcing more than its
-type's cap is stopped when its headers arrive; one without a length (chunked, or closed by the
-server) is counted as its body arrives and stopped at the first chunk past the cap. Either way it is
-recorded as skipped with its size (the bytes received so far when no length was announced) and
-logged as one WARNING line; nothing half-downloaded is ever archived.
+so the request waits (capped), and that wait is a deferral, not a failure: it does not spend the
+retry budget. A file that still fails goes to the end-of-crawl pass (``crawler.deferred``).
+
+Size caps are per content type: a response announcing more than its type's cap is stopped when its
+headers arrive; one without a length (chunked, or closed by the server) is counted as its body
+arrives and stopped at the first chunk past the cap. Either way it is recorded as skipped with its
+size (the bytes received so far when no length was announced) and logged as one WARNING line;
+nothing half-downloaded is ever archived.
 """
 
 from __future__ import annotations
@@ -17,15 +20,19 @@ from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from scrapy.utils.response import response_status_message
 
+from govbudget.crawler.deferred import IN_PASS, DeferredPass
 from govbudget.crawler.events import EventSink
 
 logger = logging.getLogger(__name__)
 
 MAX_RETRY_AFTER = 60.0
+MAX_DEFERRALS = 5  # Retry-After waits a request may take without spending its retry budget
 DEFAULT_CAPS = {"text/html": 20 * 1024 * 1024, "application/json": 20 * 1024 * 1024, "*": 200 * 1024 * 1024}
 
 
@@ -46,25 +53,79 @@ def retry_after_seconds(value: bytes | None) -> float | None:
 
 
 class RetryAfterMiddleware(RetryMiddleware):
-    """RetryMiddleware that sleeps for the server's Retry-After before retrying 429/503."""
+    """RetryMiddleware where a Retry-After wait is a deferral, and a file that gives up is deferred.
+
+    A 429 or 503 with ``Retry-After`` is the server asking for time, not a failure: the request
+    waits (capped at ``MAX_RETRY_AFTER``) and goes again without spending its retry budget
+    (``RETRY_TIMES``). Its deferrals are counted in ``meta["deferrals"]`` and bounded
+    (``GOVBUDGET_MAX_DEFERRALS``), so a server that always says 429 still ends: past the bound, a
+    Retry-After wait spends a retry like any failure. The wait is ``asyncio.sleep``: only this
+    request waits, the crawl goes on.
+
+    A file request that spends its budget goes to the deferred pass (``crawler.deferred``) and
+    leaves as ``IgnoreRequest``; pages, and every request when the pass is not enabled, give up as
+    in Scrapy's RetryMiddleware.
+    """
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.max_deferrals = settings.getint("GOVBUDGET_MAX_DEFERRALS", MAX_DEFERRALS)
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
+        if request.meta.get("dont_retry"):
+            return response
         delay = retry_after_seconds(response.headers.get("Retry-After"))
-        if response.status in (429, 503) and delay is not None and not request.meta.get("dont_retry"):
-            retry = get_retry_request(
-                request,
-                spider=self.crawler.spider,
-                reason=f"{response.status} retry-after",
-                max_retry_times=self.max_retry_times,
-            )
+        stats = self.crawler.stats
+        assert stats is not None
+        if response.status in (429, 503) and delay is not None:
+            deferrals = request.meta.get("deferrals", 0)
+            if deferrals < self.max_deferrals:
+                stats.inc_value("govbudget/deferrals")
+                stats.inc_value("govbudget/retry_after_waits")
+                await asyncio.sleep(delay)
+                again = request.replace(dont_filter=True)
+                again.meta["deferrals"] = deferrals + 1
+                return again
+            retry = self._retry(request, f"{response.status} retry-after")
             if retry is not None:
-                self.crawler.stats.inc_value("govbudget/retry_after_waits")  # type: ignore[union-attr]
+                stats.inc_value("govbudget/retry_after_waits")
                 await asyncio.sleep(delay)
                 return retry
+        elif response.status in self.retry_http_codes:
+            retry = self._retry(request, response_status_message(response.status))
+            if retry is not None:
+                return retry
+        elif response.status < 400 or not request.meta.get(IN_PASS):
             return response
-        return super().process_response(request, response)  # type: ignore[return-value]
+        # retries spent, or an error status in the deferred pass: the pass has the last word
+        self._give_up(request, f"HTTP {response.status}")
+        return response
+
+    def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: Spider | None = None
+    ) -> Request | Response | None:
+        retry = super().process_exception(request, exception)
+        retryable = isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry")
+        if retry is None and retryable:
+            self._give_up(request, f"{type(exception).__name__}: {exception}"[:300])
+        return retry
+
+    def _retry(self, request: Request, reason: str | Exception | type[Exception]) -> Request | None:
+        """Scrapy's retry; a file request the deferred pass takes gives up at INFO, not ERROR."""
+        deferred = DeferredPass.of(self.crawler)
+        if deferred is not None and deferred.takes(request):
+            request.meta.setdefault("give_up_log_level", "INFO")
+        return super()._retry(request, reason)
+
+    def _give_up(self, request: Request, reason: str) -> None:
+        """Hand a file request that gave up to the deferred pass (raises IgnoreRequest when it took it)."""
+        deferred = DeferredPass.of(self.crawler)
+        if deferred is None or not deferred.takes(request):
+            return
+        deferred.gave_up(request, reason)
+        raise IgnoreRequest(f"{request.url}: {reason}")
 
 
 _CAP = "_govbudget_size_cap"  # (cap, content type) of the response being received

@@ -30,6 +30,7 @@ from govbudget.crawler.spiders.disclosures import DisclosureSpider
 OWN_COUNTERS = (
     "pages_fetched", "pages_new", "files_archived", "files_new", "files_already_archived", "bytes",
     "refused_urls", "render_retries", "not_modified", "skipped_oversize", "challenges", "store_retries",
+    "deferrals", "files_deferred", "files_failed",
 )  # fmt: skip
 # Scrapy's counters, under their summary names.
 SCRAPY_COUNTERS = {

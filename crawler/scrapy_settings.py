@@ -57,6 +57,7 @@ def crawl_settings(config: CrawlConfig) -> dict[str, Any]:
         "EXTENSIONS": {
             "govbudget.crawler.politeness.SizeCaps": 100,
             "govbudget.crawler.heartbeat.Heartbeat": 110,
+            "govbudget.crawler.deferred.DeferredPass": 120,  # failed files tried again at the end
         },
         "GOVBUDGET_FRESH": config.fresh,
         "GOVBUDGET_SIZE_CAPS": dict(config.size_caps),

@@ -15,12 +15,13 @@ reason in ``dispatch_errors``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
 from functools import partial
 from typing import Any
 
 from govbudget.crawler.config import CrawlConfig
+from govbudget.storage.catalog import Catalog
 from govbudget.tasks.crawl_process import CrawlFailed, CrawlStalled, run_crawl_process
 from govbudget.tasks.crawl_runs import close_abandoned_runs, crawl_owner
 from govbudget.tasks.dispatch import Dispatcher
@@ -46,6 +47,9 @@ class CrawlSummary:
     refused_urls: int = 0
     browser_requests: int = 0
     retries: int = 0
+    deferrals: int = 0  # Retry-After waits (429/503) that did not spend a retry
+    files_deferred: int = 0  # files that gave up and were tried again at the end of the crawl
+    files_failed: int = 0  # ...and failed there too: listed in `failed_files`
     bytes_downloaded: int = 0
     not_modified: int = 0
     skipped_oversize: int = 0
@@ -63,12 +67,14 @@ class CrawlSummary:
     files: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
     dispatch_errors: dict[str, str] = field(default_factory=dict)  # sha256 -> why not parsed nor queued
+    failed_files: list[dict[str, str]] = field(default_factory=list)  # {url, reason}: `docs --failed`
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-__all__ = ["CrawlConfig", "CrawlFailed", "CrawlStalled", "CrawlSummary", "crawl_config", "run_crawl"]
+__all__ = ["CrawlConfig", "CrawlFailed", "CrawlStalled", "CrawlSummary", "crawl_config", "failed_files",
+           "run_crawl"]
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -138,6 +144,8 @@ def run_crawl(svc: Services, config: CrawlConfig, *, on_event: Progress | None =
             members: list[dict[str, Any]] = []
             if event["event"] == "archived" and event.get("kind") == "file":
                 members = _on_file(event, summary, dispatched, dispatcher, svc)
+            elif event["event"] == "failed":
+                summary.failed_files.append({"url": event["url"], "reason": event["reason"]})
             if on_event is not None:
                 on_event(event)
                 for member in members:
@@ -163,6 +171,21 @@ def run_crawl(svc: Services, config: CrawlConfig, *, on_event: Progress | None =
         summary.seconds = round(time.monotonic() - started, 2)
         svc.catalog.finish_crawl(crawl_id, summary.as_dict(), status)
     return summary
+
+
+def failed_files(catalog: Catalog) -> Iterator[dict[str, Any]]:
+    """The files crawl runs recorded as failed (their summaries' ``failed_files``), oldest run first.
+
+    ``archived_since`` is the sha256 of a capture of the URL made since that run started (a later
+    crawl got it), or None while it is still missing.
+    """
+    for run in catalog.crawl_runs():
+        for failure in (run.summary or {}).get("failed_files") or ():
+            since = catalog.last_capture_for_url(failure["url"])
+            got = since is not None and since.fetched_at >= run.started_at
+            finished = run.finished_at.isoformat() if run.finished_at else None
+            yield {"crawl_id": run.id, "failed_at": finished, "url": failure["url"],
+                   "reason": failure["reason"], "archived_since": since.sha256 if got else None}
 
 
 def _on_file(
