@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from govbudget.cli.common import AsJson, DataDir, console, print_json, services
 
@@ -86,12 +87,15 @@ _VERIFY_LABELS = {
 
 
 def _show_verify(report: Any) -> None:
+    from rich.markup import escape
+
     for name, label in _VERIFY_LABELS.items():
         for problem in getattr(report, name):
             what = problem.get("sha256") if name != "orphans" else problem["key"]
-            console.print(f"[red]{label}[/red] {what}: {problem['reason']}", markup=True, highlight=False)
+            console.print(f"[red]{label}[/red] {escape(str(what))}: {escape(problem['reason'])}",
+                          highlight=False)
     for error in report.errors:
-        console.print(f"[red]ERROR[/red] {error}", highlight=False)
+        console.print(f"[red]ERROR[/red] {escape(error)}", highlight=False)
     counts = ", ".join(f"{name} {len(getattr(report, name))}" for name in _VERIFY_LABELS)
     console.print(f"checked {report.checked}, ok {report.ok}, {counts}")
 
@@ -134,7 +138,7 @@ def repair(
         for col in ("action", "target", "detail", "result"):
             table.add_column(col)
         for step in report.steps:
-            table.add_row(step.action, step.target, step.detail, step.result)
+            table.add_row(step.action, step.target, *(Text(t) for t in (step.detail, step.result)))
         Console().print(table)
         if report.after is not None:
             console.print("after the repair:")

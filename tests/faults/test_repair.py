@@ -269,6 +269,8 @@ def test_repair_command_replaces_a_symlinked_object_then_verify_exits_0(
     assert dry.returncode == 0, dry.stderr
     planned = json.loads(dry.stdout)
     assert [(s["action"], s["target"]) for s in planned["steps"]] == [("refetch", sha)]
+    table = _cli(svc.settings.data_dir, "repair", "--dry-run", "--allow-loopback")
+    assert table.returncode == 0 and "refetch" in table.stdout and "planned" in table.stdout, table.stderr
     assert _path(svc, sha).is_symlink()
 
     fixed = _cli(svc.settings.data_dir, "repair", "--json", "--allow-loopback")
