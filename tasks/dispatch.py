@@ -3,8 +3,10 @@
 A crawl dispatches through one `Dispatcher`. With a broker, publishing retries with the shared backoff
 (``storage.retry.Backoff``, `publish_backoff`) for ``Settings.publish_outage_s``; a publish that still
 fails is logged in one line and left to the reconciler pass at the end of the crawl, never raised into
-the crawl. In the embedded default the parse runs here and now, its transient failures waited out with
-the same backoff and real sleeps (``parse_task.parse_in_process``).
+the crawl. In the embedded default the parse runs here and now, its transient failures waited out by
+the same policy with real sleeps (``parse_task.parse_in_process``, ``parse_task.EAGER_RETRY``). Each
+dispatcher shares one outage budget per service among its calls: a crawl waits out an outage once, and
+while it lasts past the budget the following files try once each instead of waiting it out again.
 
 The dispatcher also remembers which Redis instance took each job (its ``run_id``): a Redis restarted
 without persistence has lost the jobs queued before, and `maybe_lost` names the files whose jobs may
@@ -24,7 +26,7 @@ from kombu.exceptions import OperationalError
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from govbudget.storage.retry import Backoff, Outage, RetryLog
+from govbudget.storage.retry import Outage, RetryLog
 from govbudget.tasks.app import PARSE_QUEUE, publish_backoff
 from govbudget.tasks.parse_task import parse_in_process, parse_object
 from govbudget.tasks.settings import Settings
@@ -42,15 +44,15 @@ class Dispatcher:
     """Parse dispatch for one crawl (or one reconcile pass): publish or parse in process, and keep
     what happened to each file."""
 
-    def __init__(self, settings: Settings, *, publish: Backoff | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.embedded = settings.embedded_queue
         self.broker_url = settings.broker_url
-        self.publish_backoff = publish or publish_backoff(settings.publish_outage_s)
+        self.publish_backoff = publish_backoff(settings.publish_outage_s)
         self.retries = RetryLog()  # every transient failure waited out, publishing or parsing
         self.errors: dict[str, str] = {}  # sha256 -> why it is neither parsed nor queued
         self.queued_on: dict[str, str | None] = {}  # sha256 -> the broker instance its job went to
         self._broker_down = Outage()
-        self._store_down = Outage()
+        self._parse_trouble = Outage()  # the store or the catalog, for in-process parses
         self._redis: Any = None
 
     def send(self, sha256: str) -> list[dict[str, Any]]:
@@ -83,7 +85,7 @@ class Dispatcher:
 
     def _parse_here(self, sha256: str) -> list[dict[str, Any]]:
         try:
-            result = parse_in_process(sha256, log=self.retries, outage=self._store_down)
+            result = parse_in_process(sha256, log=self.retries, outage=self._parse_trouble)
         except Exception as exc:  # past the retries, or a bug: the file stays unparsed and is reported
             self.errors[sha256] = f"parse failed in process: {exc!r}"
             log.error("parse of %s failed in process: %r", sha256, exc)
