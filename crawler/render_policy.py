@@ -1,9 +1,12 @@
 """When a request goes to the browser, and how browser pages are kept in check.
 
 A browser costs ~10x a plain request (``stack_facts.md``), so it is used only when a page needs
-one: the site is known to need it (``render_hosts``), or a page came back with scripts and nothing
-worth following (a list built by JavaScript). Files are always downloaded over plain HTTP.
-Whatever a rendered page loads obeys the same URL policy as plain HTTP (``browser_guard``).
+one: the site is known to need it (``render_hosts``), or a page is a script shell with nothing
+worth following, which the generic explorer (``families.explorer``, the last family) renders once.
+``shell_signs`` is the one shell detector: an empty mount node, a ``<noscript>`` asking for
+JavaScript, a body of scripts, or no content links while scripts are present. Files are always
+downloaded over plain HTTP. Whatever a rendered page loads obeys the same URL policy as plain HTTP
+(``browser_guard``).
 """
 
 from __future__ import annotations
@@ -17,9 +20,18 @@ from scrapy.http import TextResponse
 from scrapy_playwright.page import PageMethod
 
 _SCRIPT = re.compile(rb"<script\b", re.I)
-_JS_DATA_HINT = re.compile(
-    rb"fetch\(|XMLHttpRequest|\$\.ajax|\$\.get|axios|createElement|innerHTML|v-for|ng-repeat", re.I
-)
+_HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                   rb"<(?:!doctype\s+html|html|head|body|meta|title|div|script)\b", re.I | re.S)
+# Where single-page apps mount: ids and classes, attributes and elements of Vue, React, Angular, Next…
+_MOUNT_NAMES = frozenset({"app", "root", "__next", "__nuxt", "__layout", "q-app", "main-app", "vue-app",
+                          "react-root", "app-root", "mount", "application", "spa", "approot", "appmain"})
+_MOUNT_ATTRS = ("v-cloak", "ng-app", "ng-view", "ui-view", "data-reactroot", "data-v-app")
+_MOUNT_TAGS = ("app-root", "router-view", "ng-view", "ui-view")
+_ASKS_FOR_JS = re.compile(r"javascript|\bjs\b|脚本|启用|开启|打开|允许|支持|浏览器", re.I)
+_TEMPLATE = re.compile(r"\{\{.+?\}\}")
+_MIN_BODY_TEXT = 50  # characters (spaces aside): less, with scripts, is a body of scripts
+_NOT_CONTENT = ("#", "javascript:", "mailto:", "tel:", "about:")
+_HIDDEN = "self::script or self::style or self::noscript or self::template"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -78,11 +90,64 @@ async def close_page(page: Any, timeout: float = 10.0) -> None:
 
 
 def needs_browser(response: TextResponse) -> bool:
-    """A plain-HTTP page with scripts that build content, and nothing we could follow."""
-    if response.meta.get("playwright"):
-        return False
+    """A plain-HTTP page that is a script shell (`shell_signs`): only the browser shows its content."""
+    return bool(shell_signs(response))
+
+
+def shell_signs(response: TextResponse) -> list[str]:
+    """Why a plain-HTTP HTML page is a script shell; empty when it is not one (or was rendered).
+
+    A page is a shell when it has scripts and one of: an empty mount node (``<div id="app">``, a
+    ``v-cloak`` or ``ng-view`` element, ``<app-root>``; a node holding only ``{{ template }}`` text),
+    a ``<noscript>`` asking for JavaScript, a body of scripts (under 50 characters of text), or no
+    content link (``<a href>``/``<area href>`` to anything but ``#``, ``javascript:``, ``mailto:``).
+    """
+    try:
+        if response.meta.get("playwright"):
+            return []
+    except AttributeError:  # a response built without a request (a saved page) has no meta
+        pass
     body = response.body
-    return bool(_SCRIPT.search(body)) and bool(_JS_DATA_HINT.search(body))
+    ctype = response.headers.get("Content-Type", b"").lower()
+    if not _SCRIPT.search(body) or not (b"html" in ctype or _HTML.match(body[:4096])):
+        return []
+    signs: list[str] = []
+    mount = _empty_mount(response)
+    if mount:
+        signs.append(f"empty mount node {mount}")
+    for noscript in response.xpath("//noscript"):
+        text = " ".join(noscript.xpath(".//text()").getall())
+        if _ASKS_FOR_JS.search(text):
+            signs.append("noscript asks for JavaScript")
+            break
+    text = "".join(response.xpath(f"//body//text()[not(ancestor::*[{_HIDDEN}])]").getall())
+    if len(re.sub(r"\s+", "", text)) < _MIN_BODY_TEXT:
+        signs.append("a body of scripts")
+    hrefs = response.xpath("//a/@href | //area/@href").getall()
+    if not [h for h in hrefs if h.strip() and not h.strip().lower().startswith(_NOT_CONTENT)]:
+        signs.append("no content links")
+    return signs
+
+
+def _empty_mount(response: TextResponse) -> str:
+    """The first empty mount node of the page (as ``tag#id``), or ``""``."""
+    attrs = " or ".join(f"@{a}" for a in _MOUNT_ATTRS)
+    tags = " or ".join(f"self::{t}" for t in _MOUNT_TAGS)
+    for node in response.xpath(f"//body//*[@id or @class or {attrs} or {tags}]"):
+        tag = node.xpath("name()").get() or ""
+        ident = (node.attrib.get("id") or "").strip()
+        classes = set((node.attrib.get("class") or "").split())
+        named = ident.lower() in _MOUNT_NAMES or bool({c.lower() for c in classes} & _MOUNT_NAMES)
+        if not (named or tag.lower() in _MOUNT_TAGS or any(a in node.attrib for a in _MOUNT_ATTRS)):
+            continue
+        if node.xpath(f"./*[not({_HIDDEN})]"):
+            if not _TEMPLATE.search(" ".join(node.xpath(".//text()").getall())):
+                continue
+        elif "".join(node.xpath("./text()").getall()).strip() and not _TEMPLATE.search(
+                "".join(node.xpath("./text()").getall())):
+            continue
+        return f"<{tag}{'#' + ident if ident else ''}>"
+    return ""
 
 
 async def close_page_on_error(failure: Any) -> None:

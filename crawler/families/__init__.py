@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from govbudget.crawler.families import (
     aspnet,
+    explorer,
     gkmlpt,
     hanweb,
     iframe,
@@ -36,6 +37,7 @@ FAMILIES: tuple[Family, ...] = (
     spa_platform.FAMILY,  # a unified budget platform's JSON chain
     iframe.FAMILY,  # lists inside frames
     trs.FAMILY,  # TRS WCM: createPageHTML pagination
+    explorer.FAMILY,  # last: a script shell nothing above could read, rendered and explored once
 )
 
 BY_NAME: dict[str, Family] = {f.name: f for f in FAMILIES}

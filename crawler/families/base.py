@@ -10,6 +10,7 @@ decides what a disclosure is.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, Protocol, runtime_checkable
@@ -53,9 +54,10 @@ class Family(Protocol):
 class Context:
     """What the spider lends a family: request builders bound to its callbacks, and crawl state.
 
-    One ``Context`` lives as long as the crawl (``seen`` is shared); the spider hands each response a
-    copy from ``for_response`` whose ``followed`` counts what was yielded for that response so far, so a
-    fallback family late in the registry can yield only when nothing before it did.
+    One ``Context`` lives as long as the crawl (``seen`` and ``tallies`` are shared); the spider hands
+    each response a copy from ``for_response`` whose ``followed`` counts what was yielded for that
+    response so far, so a fallback family late in the registry can yield only when nothing before it
+    did. ``stats`` adds to the crawl's counters (``count``); ``take`` keeps a family within a bound.
     """
 
     on_page: Callable[..., Any]
@@ -65,6 +67,8 @@ class Context:
     render_hosts: frozenset[str] = frozenset()
     seen: set[Hashable] = field(default_factory=set)
     followed: int = 0
+    stats: Callable[[str, int], Any] | None = None
+    tallies: dict[Hashable, int] = field(default_factory=dict)
 
     def for_response(self) -> Context:
         return replace(self, followed=0)
@@ -76,22 +80,41 @@ class Context:
         self.seen.add(key)
         return True
 
+    def count(self, name: str, n: int = 1) -> None:
+        """Add ``n`` to the crawl's ``govbudget/<name>`` counter (its stats; nothing without them)."""
+        if self.stats is not None and n:
+            self.stats(f"govbudget/{name}", n)
+
+    def take(self, key: Hashable, limit: int, n: int = 1) -> int:
+        """Take up to ``n`` from the crawl-wide budget ``key`` of ``limit``; how many were granted."""
+        used = self.tallies.get(key, 0)
+        granted = max(0, min(n, limit - used))
+        self.tallies[key] = used + granted
+        return granted
+
+    def give_back(self, key: Hashable, n: int) -> None:
+        """Return ``n`` taken from budget ``key`` and not used."""
+        self.tallies[key] = max(0, self.tallies.get(key, 0) - n)
+
     def page(
-        self, url: str, *, referrer: str | None, link_text: str = "", browser: bool = False
+        self, url: str, *, referrer: str | None, link_text: str = "", browser: bool = False,
+        meta: dict[str, Any] | None = None,
     ) -> scrapy.Request:
         """GET an HTML page: archived, then read like any other (links, families).
 
         ``browser`` sends it through Chromium (as does a host in ``render_hosts``); a browser request
-        is never filtered as a duplicate, since the plain fetch of the same URL came first.
+        is never filtered as a duplicate, since the plain fetch of the same URL came first. ``meta``
+        is added last (a family's own instructions for the browser).
         """
-        meta: dict[str, Any] = {"link_text": link_text, "referrer": referrer}
+        fields: dict[str, Any] = {"link_text": link_text, "referrer": referrer}
         if browser or urlsplit(url).hostname in self.render_hosts:
-            meta.update(render_policy.browser_meta())
+            fields.update(render_policy.browser_meta())
+        fields.update(meta or {})
         return scrapy.Request(
             url,
             callback=self.on_page,
             errback=self.on_error,
-            meta=meta,
+            meta=fields,
             headers={"Referer": referrer} if referrer else None,
             dont_filter=browser,
         )
@@ -130,19 +153,28 @@ class Context:
         referrer: str,
         state: dict[str, Any] | None = None,
         form: dict[str, str] | None = None,
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
     ) -> scrapy.Request:
-        """GET a JSON document (POST ``form``, when given, as a form would): archived, then handed
-        back to ``family``'s ``requests`` with ``state``."""
+        """GET a JSON (or JSONP) document, or POST ``form`` as a form would or ``json_body`` as a
+        script would: archived, then handed back to ``family``'s ``requests`` with ``state``.
+        ``headers`` are sent too (what the page's script sent: ``X-Requested-With``, a token)."""
         meta = {"referrer": referrer, "link_text": "", "family": family, "family_state": state or {}}
+        sent = {**(headers or {}), "Referer": referrer}
+        if json_body is not None:
+            return scrapy.Request(
+                url, method="POST", callback=self.on_json, meta=meta,
+                body=json.dumps(json_body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                headers={**sent, "Content-Type": "application/json;charset=UTF-8"})
         if form is None:
-            return scrapy.Request(url, callback=self.on_json, meta=meta, headers={"Referer": referrer})
+            return scrapy.Request(url, callback=self.on_json, meta=meta, headers=sent)
         return scrapy.Request(
             url,
             method="POST",
             body=urlencode(form),
             callback=self.on_json,
             meta=meta,
-            headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8", "Referer": referrer},
+            headers={**sent, "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"},
         )
 
 
@@ -163,9 +195,27 @@ def asked_for(response: Response) -> dict[str, Any] | None:
 
 
 def json_body(response: Response) -> Any:
-    """The response's JSON document, or None when it is not JSON."""
+    """The response's JSON document (a JSONP answer's, its callback stripped), or None."""
     try:
-        return json.loads(response.text)  # type: ignore[attr-defined]
-    except (ValueError, AttributeError):
+        return loads_json(response.text)  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+
+
+_JSONP = re.compile(r"^(?:/\*\*/)?\s*[A-Za-z_$][\w$.]*\s*\(\s*(?P<body>[\[{].*[\]}])\s*\)\s*;?\s*$", re.S)
+_GUARDS = (")]}',", ")]}'", "while(1);", "for(;;);")
+
+
+def loads_json(text: str) -> Any:
+    """A JSON document, or a JSONP answer (``cb({...});``) with its callback stripped; None when
+    the text is neither (an anti-hijacking prefix such as ``)]}',`` or ``while(1);`` is skipped)."""
+    text = text.strip().lstrip("\ufeff")
+    for guard in _GUARDS:
+        if text.startswith(guard):
+            text = text[len(guard):].lstrip()
+    match = None if text[:1] in ("[", "{") else _JSONP.match(text)
+    try:
+        return json.loads(match.group("body") if match else text)
+    except ValueError:
         return None
 

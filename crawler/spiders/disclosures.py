@@ -2,8 +2,8 @@
 
 It knows no site: links are followed by their words (``link_policy``), each portal family in
 ``crawler.families.FAMILIES`` that recognises a page adds what only it knows how to find (JS-only
-pagination, post-backs, datastores, JSON chains, frames), and a page that shows scripts but nothing
-worth following is fetched once more through the browser (the render policy). Challenge pages never
+pagination, post-backs, datastores, JSON chains, frames; the last, the generic explorer, renders a
+script shell nothing else could read in the browser). Challenge pages never
 reach it (``challenge_middleware``). Every page and file fetched becomes a ``Fetch`` for the archive
 pipeline; the spider never parses a budget table.
 """
@@ -20,7 +20,6 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from govbudget.crawler import render_policy
 from govbudget.crawler.classify import classify_link, classify_page, page_context
 from govbudget.crawler.families import BY_NAME, FAMILIES, Context, Link
 from govbudget.crawler.families.base import json_body
@@ -68,7 +67,7 @@ class DisclosureSpider(scrapy.Spider):
         self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls} - {""})
         self.context = Context(
             on_page=self.parse_page, on_json=self.parse_json, fiscal_year=self.fiscal_year,
-            render_hosts=frozenset(self.render_hosts),
+            render_hosts=frozenset(self.render_hosts), stats=self._count,
         )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -102,12 +101,12 @@ class DisclosureSpider(scrapy.Spider):
                 for req in self._family_requests(family.requests(response, ctx), response.url, title):
                     ctx.followed += 1
                     yield req
-        if ctx.followed == 0 and render_policy.needs_browser(response):
-            self.crawler.stats.inc_value("govbudget/render_retries")
-            yield self.context.page(
-                response.url, link_text=response.meta.get("link_text", ""),
-                referrer=response.meta.get("referrer"), browser=True,
-            )
+
+    def _count(self, name: str, n: int = 1) -> None:
+        """A family's counter in the crawl's stats (none before the spider is bound to a crawler)."""
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value(name, n)
 
     def parse_json(self, response: Response) -> Iterator[Fetch | scrapy.Request]:
         """A JSON document a family asked for: archive it, hand it back to that family."""

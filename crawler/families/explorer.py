@@ -1,0 +1,321 @@
+"""The generic JavaScript explorer: the last family, for script shells nothing else could read.
+
+When no link of a page was followed and nothing before it in the registry acted (``ctx.followed``
+is 0), and the page is a script shell (``render_policy.shell_signs``: an empty mount node, a
+``<noscript>`` asking for JavaScript, a body of scripts, or no content links while scripts are
+present), the explorer renders it once in Chromium (``explorer_render.Capture``: every XHR, fetch
+and JSONP answer recorded; navigation nodes whose text is disclosure vocabulary clicked, then one
+record of each list that names no document probed; the rendered ``<a href>`` links recorded after
+each click). The spider reads the rendered page like any other (its links through the link policy);
+the explorer then
+
+- yields the links seen between clicks, read with the label clicked before them, and renders the
+  app's own hash routes (``#/list?type=2``) that a followable link names, each once;
+- mines each JSON answer (``explorer_json.documents``): every field holding a URL or path of a file
+  (an extension or a download servlet) or of a page, with the nearest title, date and department, as
+  a ``Link`` the link policy judges;
+- recognises list APIs (``explorer_json.infer_paging``: ``page``, ``pageNo``, ``pageIndex``,
+  ``current``, ``start``/``limit``, ``offset``, … against a total, a page count or a has-more flag)
+  and walks their other pages over plain HTTP (``Context.json``: GET, a form or a JSON body as the
+  script sent it), mining each the same way: every page at once when a total tells how many, else one
+  after another while a has-more flag says so; a page without records, with the same records as the
+  one before, or short, ends the walk;
+- asks, over plain HTTP, for the other records of the list a request took one record's id from
+  (``explorer_json.siblings``: the probed body's ``?node=b101`` → ``b102``, ``b103``, …; decoys
+  aside), each answer read as a list API of its own.
+
+Bounds per site (scheme, host and port) and per render, each hit logged and counted in
+``govbudget/explorer_bounds_hit``: pages rendered, clicks, API pages asked for over HTTP, pages per
+API, siblings per request, and the render's own (answers kept, bytes, seconds). Counters:
+``explorer_renders`` (with the crawl's ``render_retries``), ``explorer_api_responses``,
+``explorer_clicks``, ``explorer_pages_walked``. Nothing here knows a platform: no field, path or
+parameter of one site is named.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response
+
+from govbudget.crawler import render_policy
+from govbudget.crawler.classify import names_decoy
+from govbudget.crawler.families.base import Context, Link, asked_for, json_body, loads_json, meta_of
+from govbudget.crawler.families.explorer_json import (
+    ApiCall,
+    Paging,
+    documents,
+    fingerprint,
+    has_more,
+    infer_paging,
+    records_of,
+    siblings,
+    with_page,
+)
+from govbudget.crawler.families.explorer_render import Capture, RenderBounds, capture_of
+from govbudget.crawler.link_policy import decide
+
+logger = logging.getLogger(__name__)
+
+_ROUTE = re.compile(r"^!?/\S")  # a hash route: #/list, #!/detail?id=3
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What the explorer may spend on one site, and on one render (`RenderBounds`)."""
+
+    renders_per_site: int = 40
+    clicks_per_site: int = 80
+    api_pages_per_site: int = 500
+    pages_per_api: int = 100
+    siblings_per_call: int = 200
+    render: RenderBounds = field(default_factory=RenderBounds)
+
+
+class Explorer:
+    """Render a shell once, read what its scripts fetched, walk its list APIs over plain HTTP."""
+
+    name = "explorer"
+
+    def __init__(self, bounds: Bounds | None = None) -> None:
+        self.bounds = bounds or Bounds()
+
+    def matches(self, response: Response) -> bool:
+        return capture_of(response) is not None or render_policy.needs_browser(response)  # type: ignore[arg-type]
+
+    def requests(self, response: Response, ctx: Context) -> Iterator[scrapy.Request | Link]:
+        state = asked_for(response)
+        if state is not None:
+            yield from self._walked(response, ctx, state)
+            return
+        capture = capture_of(response)
+        if capture is not None:
+            yield from self._explored(response, ctx, capture)
+            return
+        if ctx.followed == 0:
+            yield from self._render(response, ctx)
+
+    # -- the shell ---------------------------------------------------------------------------------
+    def _render(self, response: Response, ctx: Context) -> Iterator[scrapy.Request]:
+        signs = render_policy.shell_signs(response)  # type: ignore[arg-type]
+        if not signs or not ctx.once(("explorer-render", response.url.split("#", 1)[0])):
+            return
+        meta = meta_of(response)
+        yield from self._rendering(ctx, response.url, referrer=meta.get("referrer"),
+                                   link_text=meta.get("link_text", "") or "", why="; ".join(signs))
+
+    def _rendering(self, ctx: Context, url: str, *, referrer: str | None, link_text: str,
+                   why: str) -> Iterator[scrapy.Request]:
+        """One render of ``url`` with a capture, within the site's bounds (renders, clicks)."""
+        site = _site(url)
+        if not ctx.take(("explorer-renders", site), self.bounds.renders_per_site):
+            self._bound(ctx, site, f"pages rendered per site ({self.bounds.renders_per_site}): "
+                        f"{url} not rendered")
+            return
+        per_render = self.bounds.render.clicks
+        clicks = ctx.take(("explorer-clicks", site), self.bounds.clicks_per_site, per_render)
+        if clicks < per_render:
+            self._bound(ctx, site, f"clicks per site ({self.bounds.clicks_per_site}): "
+                        f"{clicks} left for {url}")
+        capture = Capture(replace(self.bounds.render, clicks=clicks))
+        ctx.count("explorer_renders")
+        ctx.count("render_retries")
+        logger.info("explorer: rendering %s (%s)", url, why)
+        yield ctx.page(url, referrer=referrer, link_text=link_text, browser=True, meta=capture.meta())
+
+    def _routes(self, response: Response, ctx: Context, capture: Capture,
+                title: str) -> Iterator[scrapy.Request]:
+        """The app's own hash routes (``#/list?type=2``) that a link names and the link policy would
+        follow: each a page of the app, rendered on its own (plain HTTP cannot tell them apart)."""
+        here = response.url.split("#", 1)[0]
+        links = [(text, url) for text, url, _ in capture.links] + _anchors(response)
+        for text, url in links:
+            base, _, fragment = url.partition("#")
+            if base != here or not _ROUTE.match(fragment) or url == response.url or text in capture.clicks:
+                continue
+            if decide(text, url, context_title=title).action != "page":
+                continue
+            if ctx.once(("explorer-render", url)):
+                yield from self._rendering(ctx, url, referrer=response.url, link_text=text,
+                                           why=f"a route of the app: {text}")
+
+    # -- the render ----------------------------------------------------------------------------------
+    def _explored(
+        self, response: Response, ctx: Context, capture: Capture
+    ) -> Iterator[scrapy.Request | Link]:
+        site, title = _site(response.url), _title(response)
+        ctx.give_back(("explorer-clicks", site), capture.bounds.clicks - len(capture.clicks))
+        ctx.count("explorer_api_responses", len(capture.responses))
+        ctx.count("explorer_clicks", len(capture.clicks))
+        logger.info("explorer: rendered %s: %d API answers, %d clicks %s, %d links after clicks",
+                    response.url, len(capture.responses), len(capture.clicks), capture.clicks,
+                    len(capture.links))
+        for bound in capture.bounds_hit:
+            self._bound(ctx, site, f"{bound}: {response.url}")
+        for error in capture.errors:
+            logger.info("explorer: %s: %s", response.url, error)
+        for text, url, label in capture.links:
+            yield Link(text, url, _context(label, title))
+        yield from self._routes(response, ctx, capture, title)
+        answers = [(_call_of(a), loads_json(a["body"]), a) for a in capture.responses]
+        for call, _, _ in answers:
+            ctx.once(("explorer-call", *call.key()))
+        for index, (call, data, answer) in enumerate(answers):
+            if data is None:
+                continue
+            label = answer.get("label") or ""
+            yield from _links(data, response.url, label, title)
+            yield from self._walk(ctx, call, data, page_url=response.url, label=label, title=title)
+            yield from self._siblings(ctx, call, [d for _, d, _ in answers[:index] if d is not None],
+                                      page_url=response.url, section=answer.get("section") or "", title=title)
+
+    # -- list APIs -----------------------------------------------------------------------------------
+    def _walk(self, ctx: Context, call: ApiCall, data: Any, *, page_url: str, label: str,
+              title: str) -> Iterator[scrapy.Request]:
+        """The other pages of a list API whose answer says there are more."""
+        paging = infer_paging(call, data)
+        if paging is None:
+            return
+        state = {"page_url": page_url, "label": label, "title": title, "paging": paging.as_state(),
+                 "call": call.as_state(), "prev": fingerprint(records_of(data)), "walked": 1}
+        if paging.last is None:  # a has-more flag only: one page after another
+            logger.info("explorer: list API %s pages by %s=%s (%s, has-more)", call.url, paging.key,
+                        paging.current, paging.where)
+            value = paging.after(paging.current)
+            yield from self._ask(ctx, with_page(call, paging, value), {**state, "value": value})
+            return
+        values, cut = paging.following(self.bounds.pages_per_api)
+        logger.info("explorer: list API %s pages by %s=%s (%s): %d more to walk", call.url, paging.key,
+                    paging.current, paging.where, len(values))
+        if cut:
+            self._bound(ctx, _site(call.url), f"pages per API ({self.bounds.pages_per_api}): {call.url} "
+                        f"has more up to {paging.key}={paging.last}")
+        for value in values:
+            yield from self._ask(ctx, with_page(call, paging, value), {**state, "value": value})
+
+    def _siblings(self, ctx: Context, call: ApiCall, before: list[Any], *, page_url: str, section: str,
+                  title: str) -> Iterator[scrapy.Request]:
+        """The same request for the other records of the list a click (or the page) took it from."""
+        others, cut = siblings(call, before, limit=self.bounds.siblings_per_call)
+        if not others:
+            return
+        logger.info("explorer: %s asks for one record of a list: asking for its %d others", call.url,
+                    len(others))
+        if cut:
+            self._bound(ctx, _site(call.url), f"siblings per request ({self.bounds.siblings_per_call}): "
+                        f"{call.url}")
+        for other, name in others:
+            if names_decoy(name):  # 政策解读 beside 部门预算: not asked for, as it is not clicked
+                continue
+            label = f"{section} {name}".strip()
+            state = {"page_url": page_url, "label": label, "title": title, "fresh": True}
+            yield from self._ask(ctx, other, state)
+
+    def _ask(self, ctx: Context, nxt: ApiCall, state: dict[str, Any]) -> Iterator[scrapy.Request]:
+        """Ask a list API over plain HTTP as the page's script did (once, within the site's bound)."""
+        if not ctx.once(("explorer-call", *nxt.key())):
+            return
+        site = _site(nxt.url)
+        if not ctx.take(("explorer-api", site), self.bounds.api_pages_per_site):
+            self._bound(ctx, site, f"API pages per site ({self.bounds.api_pages_per_site}): {nxt.url} "
+                        f"{nxt.body} not asked")
+            return
+        state = {**state, "call": nxt.as_state()}
+        headers = {k: v for k, v in nxt.headers.items() if k.lower() != "content-type"}
+        kind = nxt.body_kind
+        if kind == "json":
+            yield ctx.json(nxt.url, family=self.name, referrer=state["page_url"], state=state,
+                           json_body=json.loads(nxt.body), headers=headers)
+        elif kind == "form":
+            yield ctx.json(nxt.url, family=self.name, referrer=state["page_url"], state=state,
+                           form=dict(parse_qsl(nxt.body, keep_blank_values=True)), headers=headers)
+        elif kind == "none":
+            yield ctx.json(nxt.url, family=self.name, referrer=state["page_url"], state=state,
+                           headers=headers)
+
+    def _walked(
+        self, response: Response, ctx: Context, state: dict[str, Any]
+    ) -> Iterator[scrapy.Request | Link]:
+        """A later page of a list API: its documents, and in a has-more walk, the page after it."""
+        data = json_body(response)
+        if data is None or "call" not in state:
+            return
+        ctx.count("explorer_pages_walked")
+        yield from _links(data, state["page_url"], state.get("label", ""), state.get("title", ""))
+        if state.get("fresh"):  # a sibling's list: a list API of its own
+            yield from self._walk(ctx, ApiCall.from_state(state["call"]), data, page_url=state["page_url"],
+                                  label=state.get("label", ""), title=state.get("title", ""))
+            return
+        paging = Paging.from_state(state["paging"])
+        if paging.last is not None:
+            return
+        records = records_of(data)
+        mark = fingerprint(records)
+        url = response.url
+        if not records:
+            logger.info("explorer: walk of %s ends: a page without records", url)
+        elif mark == state.get("prev"):
+            logger.info("explorer: walk of %s ends: the same records again (the parameter is ignored)", url)
+        elif has_more(data, records) is False:
+            logger.info("explorer: walk of %s ends: no more pages", url)
+        elif has_more(data, records) is None and len(records) < paging.size:
+            logger.info("explorer: walk of %s ends: a short page", url)
+        elif state.get("walked", 1) >= self.bounds.pages_per_api:
+            self._bound(ctx, _site(url), f"pages per API ({self.bounds.pages_per_api}): "
+                        f"walk of {url} stopped")
+        else:
+            call = ApiCall.from_state(state["call"])
+            value = paging.after(int(state.get("value", paging.current)))
+            nxt_state = {**state, "prev": mark, "walked": state.get("walked", 1) + 1, "value": value}
+            yield from self._ask(ctx, with_page(call, paging, value), nxt_state)
+
+    def _bound(self, ctx: Context, site: str, what: str) -> None:
+        ctx.count("explorer_bounds_hit")
+        logger.warning("explorer: bound reached on %s: %s", site, what)
+
+
+def _anchors(response: Response) -> list[tuple[str, str]]:
+    """(text, absolute URL) of the rendered page's ``<a href>`` links."""
+    out = []
+    for a in response.xpath("//a[@href]"):  # type: ignore[attr-defined]
+        text = " ".join(" ".join(a.xpath(".//text()").getall()).split()) or a.attrib.get("title", "")
+        out.append((text, urljoin(response.url, a.attrib["href"].strip())))
+    return out
+
+
+def _call_of(answer: dict[str, Any]) -> ApiCall:
+    return ApiCall(answer["url"], answer["method"], answer.get("post_data") or "",
+                   answer.get("request_content_type") or "", dict(answer.get("headers") or {}))
+
+
+def _links(data: Any, base: str, label: str, title: str) -> Iterator[Link]:
+    for doc in documents(data, base, context=label):
+        yield Link(doc.text, doc.url, _context(doc.context, title))
+
+
+def _context(context: str, title: str) -> str:
+    """What a link is read with: what its JSON (or the node clicked) says, then the page's title."""
+    return "_".join(p for p in (context, title) if p)
+
+
+def _site(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _title(response: Response) -> str:
+    try:
+        value = response.xpath("//title/text()").get() or ""  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return ""
+    return " ".join(value.split())
+
+
+FAMILY = Explorer()

@@ -1,0 +1,357 @@
+"""The generic explorer's browser side: one render of a script shell, recorded and explored.
+
+``Capture`` rides in the render request's meta. Its ``attach`` is scrapy-playwright's
+``playwright_page_init_callback``: before the page loads it listens to every response and keeps the
+XHR, fetch and JSONP (script) answers that parse as JSON (URL, method, POST body and type, the
+request headers worth replaying, status, content type, body text; bounded in count and size). Its
+``explore`` is the render's one page method. It waits until no request has been in flight for half a
+second, then clicks, one at a time, the visible, clickable (a button, a role, an ``onclick``, a
+pointer cursor) elements that are no followed link and whose own short text is disclosure
+vocabulary (部门预算, 部门决算, 预决算公开, 财政预决算, 三公经费, 绩效; no decoy such as 政策解读),
+waiting again after each. When no such node is left, it probes one record of each captured list that
+names no document (a body, a year: the texts of its records, found in the DOM): the request that
+click makes shows the family how to ask for every other record over plain HTTP. After each click the
+rendered ``<a href>`` links are recorded; what is recorded after a click carries its label. Bounds
+(``RenderBounds``): answers and bytes per render, clicks (the family's share of the site's),
+seconds; each bound hit is noted in ``bounds_hit`` for the family to log. Every request the page
+makes passes the browser URL guard, as for any rendered page (``browser_handler``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy_playwright.page import PageMethod
+
+from govbudget.crawler.classify import fiscal_year_of, names_decoy
+from govbudget.crawler.families.base import loads_json
+from govbudget.crawler.families.explorer_json import documents, record_lists
+from govbudget.crawler.link_policy import MIN_FISCAL_YEAR
+
+logger = logging.getLogger(__name__)
+
+CAPTURE_META = "explorer_capture"
+# What a navigation node that leads to disclosures says.
+VOCABULARY = re.compile(
+    r"部门预算|部门决算|单位预算|单位决算|预决算|财政预算|财政决算|政府预算|政府决算|预算公开|决算公开|"
+    r"三公经费|绩效"
+)
+_FILE_NAME = re.compile(r"\.(?:pdf|xlsx?|docx?|wps|et|zip|rar|7z|ofd|csv)$", re.I)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MAX_PROBE_TEXTS = 200
+_MAX_LABEL = 30  # characters: a longer text is content, not a navigation node
+_MAX_LINKS = 3000  # per snapshot of the DOM's links
+_QUIET_S = 0.5  # the network counts as quiet after this long without a request in flight
+_WAIT_S = 6.0  # the longest wait for quiet after a load or a click
+_CAPTURED_TYPES = frozenset({"xhr", "fetch", "script"})
+_REPLAYED_HEADERS = re.compile(
+    r"^(?:accept|content-type|x-requested-with|authorization|x-[\w-]+|[\w-]*token[\w-]*)$", re.I)
+_NOT_REPLAYED = re.compile(r"^(?:x-forwarded-.*|x-real-ip|x-client-data)$", re.I)
+
+# Marks the visible, unlinked elements whose own text is short and matches the vocabulary (the
+# deepest such element), and returns their texts in document order.
+_MARK = """([pattern, exact, maxLen]) => {
+  const re = new RegExp(pattern);
+  const wanted = new Set(exact || []);
+  const matches = t => wanted.size ? wanted.has(t) : re.test(t);
+  document.querySelectorAll('[data-govbudget-click]').forEach(e => e.removeAttribute('data-govbudget-click'));
+  const norm = t => (t || '').replace(/\\s+/g, ' ').trim();
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'OPTION', 'SELECT', 'IFRAME'].includes(el.tagName)) {
+      continue;
+    }
+    const raw = el.textContent || '';
+    if (!raw.trim() || raw.length > maxLen * 4) continue;
+    const text = norm(el.innerText || raw);
+    if (!text || text.length > maxLen || !matches(text)) continue;
+    if ([...el.children].some(c => norm(c.innerText || c.textContent) === text)) continue;
+    const a = el.closest('a[href]');
+    if (a) {
+      const h = (a.getAttribute('href') || '').trim().toLowerCase();
+      if (h && !h.startsWith('#') && !h.startsWith('javascript:')) continue;
+    }
+    const r = el.getBoundingClientRect();
+    const st = window.getComputedStyle(el);
+    if (r.width === 0 || r.height === 0 || st.visibility === 'hidden' || st.display === 'none') continue;
+    const role = (el.getAttribute('role') || '').toLowerCase();
+    const clickable = ['A', 'BUTTON'].includes(el.tagName) || el.hasAttribute('onclick') ||
+      ['button', 'tab', 'menuitem', 'treeitem', 'link', 'option'].includes(role) || st.cursor === 'pointer';
+    if (!clickable) continue;
+    el.setAttribute('data-govbudget-click', String(out.length));
+    out.push(text);
+  }
+  return out;
+}"""
+_UNMARK = "() => document.querySelectorAll('[data-govbudget-click]')" \
+          ".forEach(e => e.removeAttribute('data-govbudget-click'))"
+_LINKS = """(max) => Array.from(document.querySelectorAll('a[href], area[href]')).slice(0, max).map(a => [
+  (a.innerText || a.textContent || '').replace(/\\s+/g, ' ').trim() || a.getAttribute('title') || '',
+  a.href])"""
+
+
+@dataclass(frozen=True)
+class RenderBounds:
+    """What one render may cost."""
+
+    responses: int = 60  # API answers kept
+    response_bytes: int = 2 * 1024 * 1024  # one answer's body
+    total_bytes: int = 16 * 1024 * 1024  # all answers' bodies
+    clicks: int = 8
+    seconds: float = 30.0
+
+
+class Capture:
+    """What one render of a shell showed: API answers, clicks, and links seen after each click."""
+
+    def __init__(self, bounds: RenderBounds | None = None) -> None:
+        self.bounds = bounds or RenderBounds()
+        self.responses: list[dict[str, Any]] = []
+        self.links: list[tuple[str, str, str]] = []  # (text, absolute URL, label clicked before)
+        self.clicks: list[str] = []
+        self.bounds_hit: list[str] = []
+        self.errors: list[str] = []
+        self.label = ""  # what was clicked last: a vocabulary node, then a probed record after it
+        self.section = ""  # the vocabulary node clicked last
+        # per captured list naming no document: the label it was captured under, its records' texts
+        self._probes: list[tuple[str, list[str]]] = []
+        self._bytes = 0
+        self._inflight = 0
+        self._last_activity = 0.0
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def meta(self) -> dict[str, Any]:
+        """Request meta that renders the page with this capture (see the module docstring)."""
+        return {
+            "playwright": True,
+            "playwright_include_page": False,
+            "playwright_page_init_callback": self.attach,
+            "playwright_page_methods": [PageMethod(self.explore)],
+            CAPTURE_META: self,
+        }
+
+    def _hit(self, bound: str) -> None:
+        if bound not in self.bounds_hit:
+            self.bounds_hit.append(bound)
+
+    # -- recording -----------------------------------------------------------------------------------
+    async def attach(self, page: Any, request: Any) -> None:
+        """``playwright_page_init_callback``: listen before the page loads (a retried render starts over)."""
+        self.responses.clear()
+        self.links.clear()
+        self.clicks.clear()
+        self.bounds_hit.clear()
+        self.errors.clear()
+        self._probes.clear()
+        self.label, self.section, self._bytes, self._inflight = "", "", 0, 0
+        self._last_activity = asyncio.get_running_loop().time()
+        page.on("request", self._on_request)
+        page.on("requestfinished", self._on_done)
+        page.on("requestfailed", self._on_done)
+        page.on("response", self._on_response)
+
+    def _on_request(self, request: Any) -> None:
+        self._inflight += 1
+        self._last_activity = asyncio.get_running_loop().time()
+
+    def _on_done(self, request: Any) -> None:
+        self._inflight = max(0, self._inflight - 1)
+        self._last_activity = asyncio.get_running_loop().time()
+
+    def _on_response(self, response: Any) -> None:
+        try:
+            kind = response.request.resource_type
+        except Exception:
+            return
+        if kind not in _CAPTURED_TYPES or not 200 <= response.status < 300:
+            return
+        if len(self.responses) + len(self._tasks) >= self.bounds.responses:
+            self._hit(f"responses per render ({self.bounds.responses})")
+            return
+        task = asyncio.ensure_future(self._record(response, kind, self.label, self.section))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _record(self, response: Any, kind: str, label: str, section: str) -> None:
+        try:
+            headers = await response.all_headers()
+            declared = headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.bounds.response_bytes:
+                self._hit(f"bytes per response ({self.bounds.response_bytes})")
+                return
+            body = await response.body()
+        except Exception as exc:  # a redirect has no body; a closed page none either
+            self.errors.append(f"{response.url}: {type(exc).__name__}")
+            return
+        if len(body) > self.bounds.response_bytes:
+            self._hit(f"bytes per response ({self.bounds.response_bytes})")
+            return
+        if self._bytes + len(body) > self.bounds.total_bytes:
+            self._hit(f"bytes per render ({self.bounds.total_bytes})")
+            return
+        text = _decode(body, headers.get("content-type", ""))
+        data = loads_json(text)
+        if data is None:  # a script, a page fragment: nothing to mine
+            return
+        self._probes.extend((label, texts) for texts in probe_texts(data, response.url))
+        request = response.request
+        try:
+            post = request.post_data or ""
+        except Exception:  # a binary body
+            post = ""
+        try:
+            sent = await request.all_headers()
+        except Exception:
+            sent = {}
+        self._bytes += len(body)
+        self.responses.append({
+            "url": response.url, "method": request.method, "post_data": post,
+            "request_content_type": sent.get("content-type", ""),
+            "headers": {k: v for k, v in sent.items()
+                        if _REPLAYED_HEADERS.match(k) and not _NOT_REPLAYED.match(k)},
+            "status": response.status, "content_type": headers.get("content-type", ""),
+            "body": text, "label": label, "section": section, "resource_type": kind,
+        })
+
+    # -- exploring -----------------------------------------------------------------------------------
+    async def explore(self, page: Any) -> None:
+        """The render's page method: wait, click the vocabulary nodes, record links; never raises."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.bounds.seconds
+        try:
+            await self._quiet(deadline)
+            await self._click_through(page, deadline)
+        except Exception as exc:  # the page is archived as rendered so far
+            self.errors.append(f"explore: {type(exc).__name__}: {exc}")
+        finally:
+            with contextlib.suppress(Exception):
+                await page.evaluate(_UNMARK)
+            await self._settle(deadline)
+
+    async def _click_through(self, page: Any, deadline: float) -> None:
+        """Click each vocabulary node once; when none is left, probe one record of each list that
+        names no document (its answer shows which request a click on a record makes)."""
+        loop = asyncio.get_running_loop()
+        done: set[tuple[str, int]] = set()
+        probed = 0
+        while True:
+            pick = await self._next_node(page, done)
+            probe = under = ""
+            while pick is None and probed < len(self._probes):
+                under, wanted = self._probes[probed]
+                probed += 1
+                if set(wanted) & set(self.clicks):  # the navigation itself, clicked already
+                    continue
+                wanted = [t for t in wanted if not names_decoy(t)][:_MAX_PROBE_TEXTS]
+                texts: list[str] = await page.evaluate(_MARK, ["$^", wanted, _MAX_LABEL]) if wanted else []
+                if texts:
+                    pick, probe = (0, texts[0]), texts[0]
+            if pick is None:
+                return
+            if len(self.clicks) >= self.bounds.clicks:
+                self._hit(f"clicks per render ({self.bounds.clicks})")
+                return
+            if loop.time() >= deadline:
+                self._hit(f"seconds per render ({self.bounds.seconds:.0f})")
+                return
+            index, text = pick
+            await self._snapshot_links(page)
+            before = page.url.split("#", 1)[0]
+            if probe:  # what the probed record's answer holds is read under its list's label
+                self.section, self.label = under, f"{under} {probe}".strip()
+            else:
+                self.section = self.label = text
+            try:
+                await page.locator(f'[data-govbudget-click="{index}"]').first.click(timeout=3000)
+            except Exception as exc:
+                self.errors.append(f"click {text}: {type(exc).__name__}")
+                continue
+            self.clicks.append(text)
+            await self._quiet(deadline)
+            if page.url.split("#", 1)[0] != before:  # the click left the page: note where, come back
+                self.links.append((text, page.url, self.label))
+                with contextlib.suppress(Exception):
+                    await page.go_back(wait_until="load", timeout=10_000)
+                await self._quiet(deadline)
+            await self._snapshot_links(page)
+
+    async def _next_node(self, page: Any, done: set[tuple[str, int]]) -> tuple[int, str] | None:
+        """The first vocabulary node not clicked yet (marked for the click), else None."""
+        texts: list[str] = await page.evaluate(_MARK, [VOCABULARY.pattern, [], _MAX_LABEL])
+        seen: dict[str, int] = {}
+        for index, text in enumerate(texts):
+            nth = seen[text] = seen.get(text, -1) + 1
+            if (text, nth) not in done and is_navigation(text):
+                done.add((text, nth))
+                return index, text
+        return None
+
+    async def _snapshot_links(self, page: Any) -> None:
+        with contextlib.suppress(Exception):
+            for text, href in await page.evaluate(_LINKS, _MAX_LINKS):
+                if href and href.startswith(("http://", "https://")):
+                    self.links.append((text, href, self.label))
+
+    async def _quiet(self, deadline: float) -> None:
+        """Wait until no request has been in flight for ``_QUIET_S`` (at most ``_WAIT_S``)."""
+        loop = asyncio.get_running_loop()
+        until = min(deadline, loop.time() + _WAIT_S)
+        await asyncio.sleep(0.05)
+        while loop.time() < until:
+            if self._inflight == 0 and loop.time() - self._last_activity >= _QUIET_S:
+                return
+            await asyncio.sleep(0.05)
+
+    async def _settle(self, deadline: float) -> None:
+        """Let the answers being read finish (they are lost once the page closes)."""
+        if self._tasks:
+            timeout = max(1.0, deadline - asyncio.get_running_loop().time())
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+
+
+def probe_texts(data: Any, url: str) -> list[list[str]]:
+    """For each list of records in an answer that names no document (departments, years, units):
+    the short texts of its records, which a node standing for one of them would show."""
+    if any(doc.file for doc in documents(data, url)):
+        return []
+    out: list[list[str]] = []
+    for records in record_lists(data):
+        texts = [v.strip() for r in records for v in r.values()
+                 if isinstance(v, str) and 2 <= len(v.strip()) <= _MAX_LABEL and _CJK.search(v)
+                 and not _FILE_NAME.search(v.strip())]
+        if texts:
+            out.append(list(dict.fromkeys(texts)))
+    return out
+
+
+def is_navigation(text: str) -> bool:
+    """A node worth a click: disclosure vocabulary, no decoy (解读, 新闻, …), no year too old, and no
+    file's name (a download control, which the JSON or the link gives anyway)."""
+    year = fiscal_year_of(text)
+    if _FILE_NAME.search(text) or names_decoy(text) or (year and year < MIN_FISCAL_YEAR):
+        return False
+    return bool(VOCABULARY.search(text))
+
+
+def _decode(body: bytes, content_type: str) -> str:
+    match = re.search(r"charset=([\w-]+)", content_type, re.I)
+    for encoding in (match.group(1) if match else "utf-8", "utf-8", "gb18030"):
+        try:
+            return body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("utf-8", "replace")
+
+
+def capture_of(response: Any) -> Capture | None:
+    """The capture of a page the explorer rendered, else None."""
+    try:
+        capture = response.meta.get(CAPTURE_META)
+    except AttributeError:
+        return None
+    return capture if isinstance(capture, Capture) else None

@@ -1,0 +1,1 @@
+window.VENDOR = {name: "grid", version: "2.1"};
