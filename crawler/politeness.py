@@ -26,7 +26,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
-from govbudget.crawler.deferred import IN_PASS, DeferredPass
+from govbudget.crawler.deferred import DeferredPass
 from govbudget.crawler.events import EventSink
 
 logger = logging.getLogger(__name__)
@@ -97,9 +97,10 @@ class RetryAfterMiddleware(RetryMiddleware):
             retry = self._retry(request, response_status_message(response.status))
             if retry is not None:
                 return retry
-        elif response.status < 400 or not request.meta.get(IN_PASS):
+        elif response.status < 400:
             return response
-        # retries spent, or an error status in the deferred pass: the pass has the last word
+        # retries spent, or an error status no retry helps (404, 403, 410): the deferred pass has the
+        # last word, so a file that never came is a recorded failure, not a line Scrapy logs at INFO
         self._give_up(request, f"HTTP {response.status}")
         return response
 

@@ -232,3 +232,47 @@ def test_docs_failed_says_when_a_later_crawl_got_the_file(catalog: Any) -> None:
     rows = list(failed_files(catalog))
     assert [(r["crawl_id"], r["url"], r["reason"], r["archived_since"]) for r in rows] == [
         (run, got, "HTTP 503", later), (run, gone, "TimeoutError: took too long", None)]
+
+
+def test_a_file_answering_404_is_a_recorded_failure(tmp_path: Path) -> None:
+    """A status no retry helps is not dropped silently: the file is tried once more at the end and
+    then listed with its reason, while the other files of the page are archived."""
+    from govbudget.tasks.crawl import crawl_config, run_crawl
+    from govbudget.tasks.runtime import configure
+    from govbudget.tasks.settings import Settings
+
+    served: list[tuple[str, int]] = []
+    page = ('<html><head><title>部门预算公开</title></head><body><a href="/gone.pdf">2024年部门预算</a>'
+            '<a href="/here.pdf">2023年部门预算</a></body></html>').encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            if self.path == "/index.html":
+                status, ctype, body = 200, "text/html; charset=utf-8", page
+            elif self.path == "/here.pdf":
+                status, ctype, body = 200, "application/pdf", b"%PDF-1.4\nhere\n%%EOF\n"
+            else:
+                status, ctype, body = 404, "text/plain", b"not found"
+            served.append((self.path, status))
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        svc = configure(Settings.from_env(data_dir=tmp_path, allow_loopback=True))
+        summary = run_crawl(svc, crawl_config(svc.settings, [f"{base}/index.html"]))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert summary.failed_files == [{"url": f"{base}/gone.pdf", "reason": "HTTP 404"}]
+    assert summary.files_failed == 1 and summary.files_archived == 1
+    assert [status for path, status in served if path == "/gone.pdf"] == [404, 404]
