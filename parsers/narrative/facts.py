@@ -32,6 +32,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+# Every `fact` word (SCHEMA.md fact vocabulary).
+FACTS = tuple(fact for fact, _ in _PATTERNS)
+
 
 def fact_records(sentences: list[Sentence], *, doc: str) -> list[dict[str, Any]]:
     """One `fact` per vocabulary word the narrative states (the first statement wins)."""

@@ -12,6 +12,10 @@ from typing import Any
 
 _GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 
+# The checks this module emits on indicator rows (all `ok: false`: they flag suspect targets).
+GARBAGE_CHECKS = ("indicator_template_guid", "indicator_value_is_description", "indicator_odd_bound",
+                  "indicator_same_value_everywhere")
+
 
 def garbage_checks(doc: str, table: dict[str, Any], indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`check` records for one table's suspicious indicators (only failures are emitted)."""

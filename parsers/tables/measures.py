@@ -32,6 +32,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     (r"合计", "total"),
 )
 _COMPILED = tuple((re.compile(p), m) for p, m in _RULES)
+# Every `measure` word a line item may carry (`other`: a header outside the vocabulary).
+MEASURES = (*dict.fromkeys(m for _, m in _RULES), "other")
 
 
 def normalize_label(label: str) -> str:

@@ -34,6 +34,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("state_assets", r"(国有资产|固定资产|资产).*(占用|使用|情况).*表"),
     )
 )
+# Every table kind a parser emits (the SCHEMA.md vocabulary plus its extensions), for the data dictionary.
+TABLE_KINDS = (*(kind for kind, _ in _PATTERNS), "overall_performance_targets")
 # Kinds a title may name that are not budget tables of this parser (the performance parser owns them).
 _NOT_BUDGET = {"performance_targets"}
 _LEADERS = re.compile(r"(\.{3,}|…|·{3,}|-{4,}|_{4,})")
