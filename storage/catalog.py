@@ -335,6 +335,28 @@ class Catalog:
         """One dict per archived object, with the keys in `catalog_queries.DOCUMENT_KEYS`."""
         return (q.document_row(row) for row in self._rows(q.documents()))
 
+    # -- parser versions (re-parse and diff) ----------------------------------------------------------
+
+    def files_with_latest_parser(
+        self, *, region_prefix: str | None = None, years: tuple[int, int] | None = None
+    ) -> list[Row]:
+        """Fetched files (ZIP/RAR members left out) as (sha256, parser): the label of each one's latest
+        parse result, None when it has none. `region_prefix` keeps the files captured for a region
+        code starting with it, `years` (first, last) those captured for a fiscal year in that range."""
+        return list(self._rows(q.fetched_files(region_prefix, years)))
+
+    def results_by_parser(self, parser: str) -> Iterator[Row]:
+        """Each object's latest result of `parser`, a ``name@version`` label or a bare version (every
+        parser at it): (sha256, parser, status, errors, record_count, parsed_at), by digest."""
+        rp = q.results_by_parser(parser)
+        cols = [c for c in rp.c if c.name != "rn"]
+        return self._rows(select(*cols).where(rp.c.rn == 1).order_by(rp.c.sha256))
+
+    def records_by_parser(self, parser: str, types: Sequence[str]) -> Iterator[Row]:
+        """(sha256, data) of the records of `types` in the results `results_by_parser` returns, by
+        digest then output order."""
+        return self._rows(q.records_by_parser(parser, tuple(types)))
+
     # -- crawl runs -----------------------------------------------------------------------------------
 
     def start_crawl(

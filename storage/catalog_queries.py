@@ -130,3 +130,50 @@ def document_row(row: dict[str, Any]) -> dict[str, Any]:
     if out["fetched_at"] is not None:
         out["fetched_at"] = out["fetched_at"].isoformat()
     return out
+
+
+def parser_matches(spec: str) -> Any:
+    """Results of one parser label (``budget-tables@0.3.0``) or, for a bare version (``0.3.0``), of
+    every parser at that version."""
+    col = parse_results_t.c.parser
+    return col == spec if "@" in spec else col.endswith(f"@{spec}", autoescape=True)
+
+
+def results_by_parser(spec: str) -> Any:
+    """Each object's most recent result matching `spec` (`parser_matches`), as a subquery (`rn == 1`)."""
+    rank = func.row_number().over(
+        partition_by=parse_results_t.c.sha256,
+        order_by=(parse_results_t.c.parsed_at.desc(), parse_results_t.c.id.desc()),
+    )
+    cols = (parse_results_t.c.sha256, parse_results_t.c.parser, parse_results_t.c.status,
+            parse_results_t.c.errors, parse_results_t.c.record_count, parse_results_t.c.parsed_at)
+    return select(*cols, rank.label("rn")).where(parser_matches(spec)).subquery("rp")
+
+
+def records_by_parser(spec: str, types: tuple[str, ...]) -> Select[Any]:
+    """(sha256, data) of the records of `types` in each object's result matching `spec`, by object
+    then output order."""
+    rp = results_by_parser(spec)
+    return (
+        select(records_t.c.sha256, records_t.c.data)
+        .join(rp, and_(rp.c.sha256 == records_t.c.sha256, rp.c.parser == records_t.c.parser, rp.c.rn == 1))
+        .where(records_t.c.type.in_(types))
+        .order_by(records_t.c.sha256, records_t.c.seq)
+    )
+
+
+def fetched_files(region_prefix: str | None, years: tuple[int, int] | None) -> Select[Any]:
+    """(sha256, parser of the latest result or None) of the files fetched (ZIP/RAR members left out:
+    their archive's parse gives them again), captured for a region under `region_prefix` and a fiscal
+    year in `years` (inclusive), by digest."""
+    member = and_(captures_t.c.referrer.is_not(None), captures_t.c.link_text.is_not(None),
+                  captures_t.c.url == captures_t.c.referrer + "#" + captures_t.c.link_text)
+    cond = [captures_t.c.kind == "file", ~member]
+    if region_prefix:
+        cond.append(captures_t.c.region_code.startswith(region_prefix, autoescape=True))
+    if years is not None:
+        cond.append(captures_t.c.fiscal_year.between(*years))
+    files = select(captures_t.c.sha256).where(*cond).distinct().subquery("files")
+    lp = latest_parse()
+    joined = files.outerjoin(lp, and_(lp.c.sha256 == files.c.sha256, lp.c.rn == 1))
+    return select(files.c.sha256, lp.c.parser).select_from(joined).order_by(files.c.sha256)
