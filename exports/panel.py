@@ -25,6 +25,7 @@ import pyarrow as pa
 from govbudget.exports.collect import Selection, file_documents
 from govbudget.exports.convert import BadValue, to_decimal
 from govbudget.exports.fields import DECIMAL_PRECISION, DECIMAL_SCALE
+from govbudget.parsers.tables.measures import MEASURES
 
 CLASSIFICATIONS = ("function", "economic_dept", "economic_gov")
 # The table a classification is read from unless asked: the one that carries every fund source.
@@ -75,6 +76,8 @@ class PanelSpec:
         top = 3 if self.classification == "function" else 2
         if not 1 <= self.level <= top:
             raise PanelError(f"{self.classification} codes have levels 1..{top}, got {self.level}")
+        if self.measure not in MEASURES:
+            raise PanelError(f"unknown measure {self.measure!r}: one of {', '.join(MEASURES)}")
 
     @property
     def table(self) -> str:
