@@ -25,7 +25,7 @@ def demo(
     from govbudget.tasks.crawl import crawl_config, run_crawl
     from govbudget.tasks.progress import CrawlProgress
 
-    svc = services(data_dir, allow_loopback=True)
+    svc = services(data_dir, create=True, allow_loopback=True)
     with PortalSimulator() as sim:
         console.print(f"portal simulator on {sim.base_url} ({len(sim.start_urls)} sites)")
         with CrawlProgress(console) as progress:
