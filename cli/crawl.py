@@ -42,7 +42,7 @@ def crawl(
     from govbudget.tasks.url_gate import UnsafeUrl
 
     region_code, start_urls, robots_off = _start(region, list(urls or []))
-    svc = services(data_dir, allow_loopback=allow_loopback or None)
+    svc = services(data_dir, create=True, allow_loopback=allow_loopback or None)
     # --ignore-robots replaces GOVBUDGET_IGNORE_ROBOTS_HOSTS; the registry's agreed sources add to either
     ignore = [*(ignore_robots or svc.settings.ignore_robots_hosts), *robots_off]
     config = crawl_config(svc.settings, start_urls, region_code=region_code, fiscal_year=year,
