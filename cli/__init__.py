@@ -19,7 +19,8 @@ app = typer.Typer(
 )
 
 # Command groups, in the order ``govbudget --help`` lists them; add a module name to plug one in.
-COMMAND_MODULES: list[str] = ["crawl", "parse", "dataset", "demo", "worker", "evaluate", "provenance"]
+COMMAND_MODULES: list[str] = ["crawl", "parse", "dataset", "demo", "worker", "evaluate", "provenance",
+                              "versions"]
 
 for _name in COMMAND_MODULES:
     import_module(f"{__name__}.{_name}").register(app)
