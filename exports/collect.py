@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from govbudget.exports.convert import Problems, to_row
+from govbudget.exports.convert import BadValue, Problems, to_decimal, to_row
+from govbudget.exports.disclosures import Content, content_of, mark
 from govbudget.exports.fields import Resource
 
 # What the parser's `document` record knows that the capture does not.
@@ -69,8 +70,13 @@ class Selection:
         return True
 
 
-def file_documents(catalog: Any, selection: Selection = Selection()) -> list[dict[str, Any]]:
-    """One dict per archived disclosure file (pages excluded) with capture and parser fields merged."""
+def file_documents(
+    catalog: Any, selection: Selection = Selection(), content: dict[str, Content] | None = None
+) -> list[dict[str, Any]]:
+    """One dict per archived disclosure file (pages excluded) with capture and parser fields merged,
+    marked with its `disclosure_id`, `canonical` and `superseded_by` (`disclosures.mark`, over every
+    file so the marks do not depend on the selection). `content`: line-item counts and fingerprints
+    per file when the caller has them (`disclosures.content_of`), else read from the catalog."""
     parsed = {rec.get("sha256"): rec for rec in catalog.records(type="document")}
     out = []
     for doc in catalog.documents():
@@ -85,30 +91,103 @@ def file_documents(catalog: Any, selection: Selection = Selection()) -> list[dic
         merged["source_url"] = doc["url"]
         merged["captured_at"] = doc["fetched_at"]
         merged["extra"] = {k: v for k, v in rec.items() if k not in merged and k != "type"}
-        if selection.matches(merged.get("region_code"), merged.get("fiscal_year")):
-            out.append(merged)
-    return out
+        out.append(merged)
+    mark(out, content if content is not None else content_of(catalog.records(type="line_item")))
+    return [d for d in out if selection.matches(d.get("region_code"), d.get("fiscal_year"))]
 
 
 def _provenance(doc: dict[str, Any]) -> dict[str, Any]:
     return {
         "sha256": doc["sha256"], "source_url": doc["source_url"], "captured_at": doc["captured_at"],
         "region_code": doc.get("region_code"), "fiscal_year": doc.get("fiscal_year"),
+        "disclosure_id": doc.get("disclosure_id"), "canonical": doc.get("canonical"),
+        "superseded_by": doc.get("superseded_by"),
     }
 
 
-def _record_values(record: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+def record_values(record: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+    """A record's values with its file's provenance and disclosure marks.
+
+    A check compares numbers or words (`indicator_odd_bound` expects "a percentage bound a rate can
+    meet"): `expected_text`/`actual_text` keep what the parser emitted, exactly, and the decimal
+    `expected`/`actual` columns are filled only when it is a number, so a worded check is no
+    invalid value."""
     values = _provenance(doc)
     values.update({k: v for k, v in record.items() if v is not None})
     values["sha256"] = doc["sha256"]
     if record.get("type") == "check":
-        values["expected_text"] = _text(record.get("expected"))
-        values["actual_text"] = _text(record.get("actual"))
+        for name in ("expected", "actual"):
+            values[f"{name}_text"] = _text(record.get(name))
+            values[name] = _number(record.get(name))
     return values
 
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _number(value: Any) -> Any:
+    try:
+        to_decimal(value)
+    except BadValue:
+        return None
+    return value
+
+
+# Record types whose rows name the table they stand in, and the prefix of their `record_id`.
+_IN_TABLE = {"line_item", "indicator"}
+_ID_PREFIX = {"line_item": "li", "indicator": "in", "fact": "fa", "check": "ch"}
+
+
+def table_id(sha256: str, index: int) -> str:
+    """A table's id: its file's sha256 and its position among the file's tables (`<sha256>:t3`)."""
+    return f"{sha256}:t{index}"
+
+
+@dataclass(frozen=True)
+class _Table:
+    id: str
+    kind: str | None
+    locator: dict[str, Any]
+    project: str | None
+
+
+def _tables(catalog: Any, wanted: set[str]) -> dict[str, list[_Table]]:
+    out: dict[str, list[_Table]] = {}
+    for rec in catalog.records(type="table"):
+        sha = rec.get("doc")
+        if sha not in wanted:
+            continue
+        mine = out.setdefault(sha, [])
+        mine.append(_Table(table_id(sha, len(mine)), rec.get("table_kind"), rec.get("locator") or {},
+                           rec.get("project")))
+    return out
+
+
+def _holds(table: _Table, where: dict[str, Any]) -> bool:
+    """Whether a record's locator (`{"page": 7, ...}` or `{"sheet": ..., "row": ...}`) is in the table."""
+    loc = table.locator
+    if "sheet" in where:
+        rows = loc.get("rows") or []
+        row = where.get("row")
+        inside = len(rows) != 2 or not isinstance(row, int) or rows[0] <= row <= rows[1]
+        return loc.get("sheet") == where["sheet"] and inside
+    page = where.get("page")
+    start, end = loc.get("page_start"), loc.get("page_end", loc.get("page_start"))
+    return isinstance(page, int) and isinstance(start, int) and start <= page <= (end or start)
+
+
+def link_table(record: dict[str, Any], tables: list[_Table]) -> str | None:
+    """The id of the table a line item or indicator stands in: the one of its kind that holds its
+    locator (the one of its project when several do), or the only table of its kind; else None."""
+    kind = [t for t in tables if t.kind == record.get("table_kind")]
+    where = record.get("locator") if isinstance(record.get("locator"), dict) else {}
+    held = [t for t in kind if where and _holds(t, where)]
+    if len(held) > 1 and record.get("project"):
+        held = [t for t in held if t.project == record.get("project")] or held
+    if held:
+        return held[0].id
+    return kind[0].id if len(kind) == 1 else None
 
 
 def resource_rows(
@@ -121,7 +200,19 @@ def resource_rows(
             yield to_row(resource, values, problems)
         return
     by_sha = {d["sha256"]: d for d in docs}
-    for record in catalog.records(type=resource.record_type):
+    kind = resource.record_type
+    tables = _tables(catalog, set(by_sha)) if kind in _IN_TABLE or kind == "table" else {}
+    seen: dict[str, int] = {}
+    for record in catalog.records(type=kind):
         doc = by_sha.get(record.get("doc"))
-        if doc is not None:
-            yield to_row(resource, _record_values(record, doc), problems)
+        if doc is None:
+            continue
+        values = record_values(record, doc)
+        n = seen[doc["sha256"]] = seen.get(doc["sha256"], -1) + 1
+        if kind == "table":
+            values["table_id"] = table_id(doc["sha256"], n)
+        else:
+            values["record_id"] = f"{doc['sha256']}:{_ID_PREFIX.get(kind, kind)}{n}"
+        if kind in _IN_TABLE:
+            values["table_id"] = link_table(record, tables.get(doc["sha256"], []))
+        yield to_row(resource, values, problems)
