@@ -16,20 +16,26 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from govbudget.cli.common import DataDir, console, print_jsonl, services
+from govbudget.cli.common import DataDir, console, fail, print_jsonl, services
 
 Region = Annotated[str | None, typer.Option("--region", help="GB/T 2260 code; 130000 includes 130400.")]
 Years = Annotated[str | None, typer.Option("--years", help="A fiscal year or range, e.g. 2020-2024.")]
 
 
 def _selection(region: str | None, years: str | None):  # type: ignore[no-untyped-def]
+    from govbudget.crawler.regions import UnknownRegion, division
     from govbudget.exports.collect import Selection, SelectionError
 
     try:
-        return Selection.parse(region, years)
+        selection = Selection.parse(region, years)
     except SelectionError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+        fail(str(exc))
+    if selection.region is not None:
+        try:
+            division(selection.region)
+        except UnknownRegion as exc:
+            fail(f"unknown region: {exc}")
+    return selection
 
 
 def docs(
@@ -37,12 +43,16 @@ def docs(
     failed: Annotated[bool, typer.Option(
         "--failed", help="Instead: the files crawls failed to fetch (url, reason, crawl_id, archived_since)."
     )] = False,
+    skipped: Annotated[bool, typer.Option(
+        "--skipped", help="Instead: the URLs crawls refused or skipped (url, reason, size, crawl_id)."
+    )] = False,
     data_dir: DataDir = None,
 ) -> None:
     """List every archived object (files and pages) with its provenance and parse status.
 
     With --failed, the files crawl runs gave up on after their retries and the deferred pass, with
-    the reason (HTTP status or exception), one JSON object each.
+    the reason (HTTP status or exception), one JSON object each. With --skipped, the URLs they
+    refused (a private address, a scheme) or skipped (past a size cap), one JSON object each.
 
     Example: govbudget docs --jsonl | jq 'select(.doc_kind=="budget")'
     """
@@ -50,6 +60,11 @@ def docs(
         from govbudget.tasks.crawl import failed_files
 
         print_jsonl(failed_files(services(data_dir).catalog))
+        return
+    if skipped:
+        from govbudget.tasks.crawl import skipped_urls
+
+        print_jsonl(skipped_urls(services(data_dir).catalog))
         return
     print_jsonl(services(data_dir).catalog.documents())
 
@@ -64,6 +79,10 @@ def records(
 
     Example: govbudget records --jsonl --doc 3f5a... --type line_item
     """
+    from govbudget.exports.fields import RESOURCE_BY_TYPE
+
+    if record_type is not None and record_type not in RESOURCE_BY_TYPE:
+        fail(f"unknown record type {record_type!r}: one of {', '.join(RESOURCE_BY_TYPE)}")
     print_jsonl(services(data_dir).catalog.records(sha256=doc, type=record_type))
 
 
@@ -222,11 +241,13 @@ def serve(
     """
     import uvicorn
 
+    from govbudget.crawler.regions import all_divisions
     from govbudget.web.app import create_app
 
     svc = services(data_dir)
+    names = {code: d.full_name for code, d in all_divisions().items()}
     console.print(f"dashboard on http://{host}:{port}/ (catalog {svc.catalog.describe()})")
-    uvicorn.run(create_app(svc), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(svc, region_names=names), host=host, port=port, log_level="warning")
 
 
 def register(app: typer.Typer) -> None:

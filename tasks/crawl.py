@@ -68,13 +68,28 @@ class CrawlSummary:
     pending: list[str] = field(default_factory=list)
     dispatch_errors: dict[str, str] = field(default_factory=dict)  # sha256 -> why not parsed nor queued
     failed_files: list[dict[str, str]] = field(default_factory=list)  # {url, reason}: `docs --failed`
+    refused: list[dict[str, str]] = field(default_factory=list)  # {url, reason}: `docs --skipped`
+    skipped: list[dict[str, Any]] = field(default_factory=list)  # {url, reason, size}: `docs --skipped`
+    finish_reason: str = ""  # Scrapy's: finished, closespider_pagecount (--max-pages), shutdown, ...
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def nothing_fetched(self) -> str | None:
+        """Why the crawl fetched nothing, in one line; None when it fetched a page or a file."""
+        if self.pages_fetched or self.files_archived:
+            return None
+        why = [f"{n} {what}" for n, what in (
+            (self.refused_urls, "refused"), (self.robots_forbidden, "forbidden by robots.txt"),
+            (self.skipped_oversize, "skipped past a size cap"), (self.files_failed, "failed"),
+            (self.retries, "retries")) if n]
+        starts = len(self.start_urls)
+        return (f"nothing fetched: 0 pages and 0 files from {starts} start URL{'s' * (starts != 1)}"
+                f" ({', '.join(why) or 'no answer'}); log {self.log_file}")
+
 
 __all__ = ["CrawlConfig", "CrawlFailed", "CrawlStalled", "CrawlSummary", "crawl_config", "failed_files",
-           "run_crawl"]
+           "run_crawl", "skipped_urls"]
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -136,6 +151,7 @@ def run_crawl(svc: Services, config: CrawlConfig, *, on_event: Progress | None =
     log_file = log_dir / f"crawl-{crawl_id}.log"
     summary.log_file = str(log_file)
     dispatched: set[str] = set()
+    listed: set[tuple[int, str, str]] = set()  # refused and skipped URLs already in the summary
     dispatcher = Dispatcher(svc.settings)
     status = "failed"
     beat = partial(svc.catalog.crawl_heartbeat, crawl_id)
@@ -146,6 +162,11 @@ def run_crawl(svc: Services, config: CrawlConfig, *, on_event: Progress | None =
                 members = _on_file(event, summary, dispatched, dispatcher, svc)
             elif event["event"] == "failed":
                 summary.failed_files.append({"url": event["url"], "reason": event["reason"]})
+            elif event["event"] == "refused":
+                _add_once(summary.refused, listed, {"url": event["url"], "reason": event["reason"]})
+            elif event["event"] == "skipped":
+                _add_once(summary.skipped, listed, {"url": event["url"], "reason": event["reason"],
+                                                    "size": event.get("size")})
             if on_event is not None:
                 on_event(event)
                 for member in members:
@@ -161,6 +182,7 @@ def run_crawl(svc: Services, config: CrawlConfig, *, on_event: Progress | None =
         for name, value in child_summary.items():
             if name in counters:
                 setattr(summary, name, int(value))
+        summary.finish_reason = str(child_summary.get("finish_reason", ""))
         _tally_parses(svc, summary, dispatcher)
         status = "finished"
     except Interrupted as exc:
@@ -186,6 +208,26 @@ def failed_files(catalog: Catalog) -> Iterator[dict[str, Any]]:
             finished = run.finished_at.isoformat() if run.finished_at else None
             yield {"crawl_id": run.id, "failed_at": finished, "url": failure["url"],
                    "reason": failure["reason"], "archived_since": since.sha256 if got else None}
+
+
+def skipped_urls(catalog: Catalog) -> Iterator[dict[str, Any]]:
+    """The URLs crawl runs refused (``refused``: a private address, a scheme) or skipped (``skipped``:
+    past a size cap), from their summaries, oldest run first; `size` is None for a refusal."""
+    for run in catalog.crawl_runs():
+        finished = run.finished_at.isoformat() if run.finished_at else None
+        for what in ("refused", "skipped"):
+            for entry in (run.summary or {}).get(what) or ():
+                yield {"crawl_id": run.id, "finished_at": finished, "what": what, "url": entry["url"],
+                       "reason": entry["reason"], "size": entry.get("size")}
+
+
+def _add_once(entries: list[dict[str, Any]], listed: set[tuple[int, str, str]],
+              entry: dict[str, Any]) -> None:
+    """A URL met again (linked from another page, a redirect taken twice) is listed once."""
+    key = (id(entries), entry["url"], entry["reason"])
+    if key not in listed:
+        listed.add(key)
+        entries.append(entry)
 
 
 def _on_file(
