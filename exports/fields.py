@@ -85,7 +85,10 @@ PROVENANCE = (
     F("source_url", "string", "URL the file was fetched from (its latest capture)"),
     F("captured_at", "datetime", "when that capture was fetched (UTC)"),
     F("locator", "object", "where in the file the row stands: page/sheet and row (null for a whole file)"),
-    F("region_code", "string", "GB/T 2260 code of the region the file was crawled for, when known"),
+    F("region_code", "string", "GB/T 2260 code of the file's own region (see `region_source`), when known"),
+    F("region_source", "string",
+      "what told the region: document (named in the file), link (its link or title), site (the portal's "
+      "SiteIDCode), crawl (the crawl's --region); null: unknown"),
     F("fiscal_year", "integer", "fiscal year of the disclosure"),
 )
 
@@ -202,3 +205,25 @@ RESOURCES = (
     Resource("checks", "check", "one validation run on a document", CHECK),
 )
 RESOURCE_BY_TYPE = {r.record_type: r for r in RESOURCES}
+
+REGION = (
+    F("code", "string", "GB/T 2260 code"),
+    F("name", "string", "the division's name, e.g. 北戴河区"),
+    F("full_name", "string", "province, city and name, e.g. 河北省秦皇岛市北戴河区"),
+    F("level", "string", "province, city or county"),
+    F("parent", "string", "code of the division above (null for a province)"),
+    F("province", "string", "code of the province it lies in"),
+)
+
+
+@dataclass(frozen=True)
+class LookupResource(Resource):
+    """A file of reference rows (no provenance columns): the regions the exported rows' codes name."""
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return self.own
+
+
+REGIONS = LookupResource("regions", "region",
+                         "the GB/T 2260 divisions named by region_code, with their parents", REGION)
