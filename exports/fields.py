@@ -17,8 +17,15 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from govbudget.parsers.checks import CHECKS
+from govbudget.parsers.narrative.facts import FACTS
+from govbudget.parsers.performance.garbage import GARBAGE_CHECKS
+from govbudget.parsers.tables.measures import MEASURES
+from govbudget.parsers.tables.titles import TABLE_KINDS
+
 # Amounts are printed with at most 2 decimals in 万元 (4–6 after conversion is still exact at this
 # scale); 24 digits hold any budget in yuan. A value needing more decimals is kept in `extra`, not rounded.
+# (A check's worded expectation is no decimal: it stands in `expected_text`/`actual_text` only.)
 DECIMAL_PRECISION = 24
 DECIMAL_SCALE = 6
 
@@ -46,13 +53,28 @@ _FRICTIONLESS = {
 }
 
 
+# The vocabularies a column's values come from (SCHEMA.md), as `enum` constraints in datapackage.json
+# and allowed values in docs/DATA_DICTIONARY.md. Parser vocabularies are imported, never copied.
+STATUSES = ("ok", "partial", "failed")
+PHASES = ("budget", "final")
+SCOPES = ("government", "department", "unit")
+SIDES = ("income", "expenditure")
+CLASSIFICATIONS = ("function", "economic_dept", "economic_gov", "item")
+ROW_ROLES = ("detail", "subtotal", "total")
+VALUE_KINDS = ("numeric", "percent", "date", "qualitative", "not_applicable", "empty")
+CHECK_NAMES = (*CHECKS, *GARBAGE_CHECKS)
+
+
 @dataclass(frozen=True)
 class Field:
-    """One column: its name, kind (one of `KINDS`) and what it means."""
+    """One column: its name, kind (one of `KINDS`), what it means, its allowed values (empty: any)
+    and the unit of its numbers when it has one."""
 
     name: str
     kind: str
     description: str
+    values: tuple[str, ...] = ()
+    unit: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -66,6 +88,10 @@ class Field:
         out: dict[str, object] = {
             "name": self.name, "type": _FRICTIONLESS[self.kind], "description": self.description,
         }
+        if self.values:
+            out["constraints"] = {"enum": list(self.values)}
+        if self.unit:
+            out["unit"] = self.unit
         if self.kind == "decimal":
             out["decimalChar"] = "."
             out["bareNumber"] = True
@@ -76,8 +102,8 @@ class Field:
         return out
 
 
-def F(name: str, kind: str, description: str) -> Field:
-    return Field(name, kind, description)
+def F(name: str, kind: str, description: str, values: tuple[str, ...] = (), unit: str | None = None) -> Field:
+    return Field(name, kind, description, values, unit)
 
 
 PROVENANCE = (
@@ -92,6 +118,16 @@ PROVENANCE = (
     F("fiscal_year", "integer", "fiscal year of the disclosure"),
 )
 
+# Which disclosure a row belongs to and whether it is the copy to count (exports/disclosures.py).
+DISCLOSURE = (
+    F("disclosure_id", "string", "the disclosure the file is a copy of: files with the same region, "
+      "department, fiscal year, phase and kind, or the same tables and amounts, share it"),
+    F("canonical", "boolean", "the file is the disclosure's counted copy (most complete parse; "
+      "XLSX, then text PDF, on a tie): sum over canonical rows to count every disclosure once"),
+    F("superseded_by", "string", "sha256 of a later capture of the disclosure in the same format "
+      "(a revised version) that replaces this file, else null"),
+)
+
 EXTRA = F("extra", "object", "record fields not declared in this schema, and values that failed their type")
 
 DOCUMENT = (
@@ -102,17 +138,23 @@ DOCUMENT = (
     F("title", "string", "the document's own heading (or the link text when unparsed)"),
     F("department", "string", "the disclosing body as printed"),
     F("unit_code", "string", "budget unit code printed beside the department"),
-    F("scope", "string", "department (部门预算, consolidated) or unit (单位预算)"),
-    F("phase", "string", "budget (预算) or final (决算)"),
+    F("scope", "string", "government, department (部门预算, consolidated) or unit (单位预算)", SCOPES),
+    F("phase", "string", "budget (预算) or final (决算)", PHASES),
     F("pages", "integer", "page or sheet count"),
-    F("size", "integer", "size of the archived file in bytes"),
+    F("size", "integer", "size of the archived file in bytes", unit="bytes"),
     F("parser", "string", "name@version of the parser that produced the records"),
-    F("status", "string", "parse status: ok, partial, failed (null: not parsed yet)"),
+    F("status", "string", "parse status: ok, partial, failed (null: not parsed yet)", STATUSES),
     F("errors", "array", "why the parse was partial or failed"),
 )
 
+TABLE_ID = F("table_id", "string", "the table: its file's sha256 and its position among the file's "
+             "tables (`<sha256>:t3`)")
+RECORD_ID = F("record_id", "string", "the row: its file's sha256, its record type and position "
+              "among the file's records of that type (`<sha256>:li12`)")
+
 TABLE = (
-    F("table_kind", "string", "standard table (SCHEMA.md vocabulary)"),
+    TABLE_ID,
+    F("table_kind", "string", "standard table (SCHEMA.md vocabulary)", TABLE_KINDS),
     F("title", "string", "table title as printed"),
     F("unit", "string", "unit the table states (万元 or 元)"),
     F("department", "string", "department as printed on the table"),
@@ -125,26 +167,31 @@ TABLE = (
 )
 
 LINE_ITEM = (
-    F("table_kind", "string", "standard table the amount stands in"),
-    F("side", "string", "income or expenditure"),
-    F("classification", "string", "function, economic_dept, economic_gov or item"),
+    RECORD_ID,
+    F("table_id", "string", "the table the amount stands in (tables.table_id), null when not found"),
+    F("table_kind", "string", "standard table the amount stands in", TABLE_KINDS),
+    F("side", "string", "income or expenditure", SIDES),
+    F("classification", "string", "function, economic_dept, economic_gov or item", CLASSIFICATIONS),
     F("code", "string", "subject code as printed (null for named rows)"),
     F("name", "string", "row name as printed"),
     F("level", "integer", "1, 2, 3 for function codes (类/款/项); 1, 2 for economic codes"),
     F("parent_code", "string", "code one level up"),
-    F("row_role", "string", "detail, subtotal or total"),
-    F("measure", "string", "the column, SCHEMA.md measure vocabulary"),
+    F("row_role", "string", "detail, subtotal or total", ROW_ROLES),
+    F("measure", "string", "the column, SCHEMA.md measure vocabulary", MEASURES),
     F("measure_label", "string", "the column header as printed"),
     F("amount", "decimal", "amount as printed, in `unit`"),
     F("unit", "string", "unit of `amount` (万元 or 元)"),
-    F("amount_yuan", "decimal", "the amount in yuan"),
+    F("amount_yuan", "decimal", "the amount in yuan", unit="元"),
     F("seq", "string", "printed row number (序号) when the table has one"),
 )
 
 INDICATOR = (
-    F("table_kind", "string", "performance_targets or overall_performance_targets"),
+    RECORD_ID,
+    F("table_id", "string", "the target table the row stands in (tables.table_id), null when not found"),
+    F("table_kind", "string", "performance_targets or overall_performance_targets",
+      ("performance_targets", "overall_performance_targets")),
     F("project", "string", "project name (null for overall targets)"),
-    F("project_amount", "decimal", "project amount in 万元 when printed"),
+    F("project_amount", "decimal", "project amount in 万元 when printed", unit="万元"),
     F("level1", "string", "一级指标"),
     F("level2", "string", "二级指标"),
     F("level3", "string", "三级指标: the indicator's name"),
@@ -152,28 +199,31 @@ INDICATOR = (
     F("operator", "string", "≥, ≤, =, >, < (null for qualitative targets)"),
     F("value", "string", "target value: decimal string or qualitative text"),
     F("value_unit", "string", "unit of the target value"),
-    F("value_kind", "string", "numeric, percent, date, qualitative, not_applicable, empty"),
+    F("value_kind", "string", "numeric, percent, date, qualitative, not_applicable, empty", VALUE_KINDS),
     F("raw", "string", "the target cell exactly as printed"),
     F("basis", "string", "指标值确定依据 when printed"),
 )
 
 FACT = (
-    F("fact", "string", "which figure (SCHEMA.md fact vocabulary)"),
-    F("amount", "decimal", "amount as stated"),
+    RECORD_ID,
+    F("fact", "string", "which figure (SCHEMA.md fact vocabulary)", FACTS),
+    F("amount", "decimal", "amount as stated, in `unit`"),
     F("unit", "string", "unit of `amount`"),
-    F("amount_yuan", "decimal", "the amount in yuan"),
+    F("amount_yuan", "decimal", "the amount in yuan", unit="元"),
     F("sentence", "string", "the sentence the figure came from"),
 )
 
 CHECK = (
-    F("check", "string", "which validation (SCHEMA.md check vocabulary)"),
+    RECORD_ID,
+    F("check", "string", "which validation (SCHEMA.md check vocabulary and the performance parser's "
+      "flags on suspect targets)", CHECK_NAMES),
     F("ok", "boolean", "whether it passed"),
     F("subject", "string", "what was compared, e.g. the subject code"),
-    F("expected", "decimal", "expected value, when numeric"),
-    F("actual", "decimal", "actual value, when numeric"),
+    F("expected", "decimal", "expected value, when numeric (else only in expected_text)"),
+    F("actual", "decimal", "actual value, when numeric (else only in actual_text)"),
     F("expected_text", "string", "expected value as emitted by the parser"),
     F("actual_text", "string", "actual value as emitted by the parser"),
-    F("table_kind", "string", "table the check ran on, when it names one"),
+    F("table_kind", "string", "table the check ran on, when it names one", TABLE_KINDS),
     F("measure", "string", "measure compared, when it names one"),
 )
 
@@ -186,23 +236,28 @@ class Resource:
     record_type: str
     title: str
     own: tuple[Field, ...]
+    primary_key: tuple[str, ...] = ()
 
     @property
     def fields(self) -> tuple[Field, ...]:
-        names = {f.name for f in PROVENANCE}
-        return (*PROVENANCE, *(f for f in self.own if f.name not in names), EXTRA)
+        shared = (*PROVENANCE, *DISCLOSURE)
+        names = {f.name for f in shared}
+        return (*shared, *(f for f in self.own if f.name not in names), EXTRA)
 
     def arrow_schema(self) -> pa.Schema:
         return pa.schema([pa.field(f.name, f.arrow_type) for f in self.fields])
 
 
 RESOURCES = (
-    Resource("documents", "document", "archived disclosure files with their parse status", DOCUMENT),
-    Resource("tables", "table", "recognised tables (a table split over pages is one table)", TABLE),
-    Resource("line_items", "line_item", "one non-blank amount cell of a financial table", LINE_ITEM),
-    Resource("indicators", "indicator", "one row of a performance-target table", INDICATOR),
-    Resource("facts", "fact", "a figure stated in the narrative (情况说明)", FACT),
-    Resource("checks", "check", "one validation run on a document", CHECK),
+    Resource("documents", "document", "archived disclosure files with their parse status", DOCUMENT,
+             ("sha256",)),
+    Resource("tables", "table", "recognised tables (a table split over pages is one table)", TABLE,
+             ("table_id",)),
+    Resource("line_items", "line_item", "one non-blank amount cell of a financial table", LINE_ITEM,
+             ("record_id",)),
+    Resource("indicators", "indicator", "one row of a performance-target table", INDICATOR, ("record_id",)),
+    Resource("facts", "fact", "a figure stated in the narrative (情况说明)", FACT, ("record_id",)),
+    Resource("checks", "check", "one validation run on a document", CHECK, ("record_id",)),
 )
 RESOURCE_BY_TYPE = {r.record_type: r for r in RESOURCES}
 
