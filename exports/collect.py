@@ -8,7 +8,7 @@ joined onto every record of that file here, once, so every exported row can be t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,8 +99,9 @@ def file_documents(
 def _provenance(doc: dict[str, Any]) -> dict[str, Any]:
     return {
         "sha256": doc["sha256"], "source_url": doc["source_url"], "captured_at": doc["captured_at"],
-        "region_code": doc.get("region_code"), "fiscal_year": doc.get("fiscal_year"),
-        "disclosure_id": doc.get("disclosure_id"), "canonical": doc.get("canonical"),
+        "region_code": doc.get("region_code"), "region_source": doc.get("region_source"),
+        "fiscal_year": doc.get("fiscal_year"), "disclosure_id": doc.get("disclosure_id"),
+        "canonical": doc.get("canonical"),
         "superseded_by": doc.get("superseded_by"),
     }
 
@@ -115,6 +116,7 @@ def record_values(record: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]
     values = _provenance(doc)
     values.update({k: v for k, v in record.items() if v is not None})
     values["sha256"] = doc["sha256"]
+    values["region_code"], values["region_source"] = doc.get("region_code"), doc.get("region_source")
     if record.get("type") == "check":
         for name in ("expected", "actual"):
             values[f"{name}_text"] = _text(record.get(name))
@@ -216,3 +218,27 @@ def resource_rows(
         if kind in _IN_TABLE:
             values["table_id"] = link_table(record, tables.get(doc["sha256"], []))
         yield to_row(resource, values, problems)
+
+
+# code → {region_code, name, full_name, level, parent, province} or None: the region registry, which the
+# command (cli/ wires rooms; exports never import crawler/) hands in.
+DescribeRegion = Callable[[str], dict[str, Any] | None]
+
+
+def region_rows(docs: list[dict[str, Any]], describe: DescribeRegion | None) -> list[dict[str, Any]]:
+    """One row per division the documents' region codes name, and every division above them, by code."""
+    if describe is None:
+        return []
+    rows: dict[str, dict[str, Any]] = {}
+    todo = sorted({d["region_code"] for d in docs if d.get("region_code")})
+    while todo:
+        code = todo.pop()
+        if code in rows:
+            continue
+        row = describe(code)
+        if row is None:
+            continue
+        rows[code] = row
+        if row.get("parent"):
+            todo.append(row["parent"])
+    return [rows[c] for c in sorted(rows)]

@@ -262,7 +262,7 @@ RESOURCES = (
 RESOURCE_BY_TYPE = {r.record_type: r for r in RESOURCES}
 
 REGION = (
-    F("code", "string", "GB/T 2260 code"),
+    F("region_code", "string", "GB/T 2260 code: the key every row's region_code refers to"),
     F("name", "string", "the division's name, e.g. 北戴河区"),
     F("full_name", "string", "province, city and name, e.g. 河北省秦皇岛市北戴河区"),
     F("level", "string", "province, city or county"),

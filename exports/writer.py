@@ -19,9 +19,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from govbudget.exports.collect import Selection, file_documents, resource_rows
+from govbudget.exports.collect import DescribeRegion, Selection, file_documents, region_rows, resource_rows
 from govbudget.exports.convert import Problems
-from govbudget.exports.fields import RESOURCES, Resource
+from govbudget.exports.fields import REGIONS, RESOURCES, Resource
 
 FORMATS = ("parquet", "csv")
 BATCH_ROWS = 5000
@@ -92,12 +92,13 @@ def _write_file(path: Path, fmt: str, resource: Resource, rows: Iterable[dict[st
 def datapackage(fmt: str, selection: Selection, rows: dict[str, int]) -> dict[str, Any]:
     """The Frictionless Data Package descriptor for the files of one export."""
     resources = []
-    for res in RESOURCES:
+    for res in (*RESOURCES, REGIONS):
         descriptor: dict[str, Any] = {
             "name": res.name,
             "path": f"{res.name}.{fmt}",
             "title": res.title,
-            "description": f"SCHEMA.md `{res.record_type}` records, one row each, with provenance columns",
+            "description": res.title if res is REGIONS else
+            f"SCHEMA.md `{res.record_type}` records, one row each, with provenance columns",
             "format": fmt,
             "mediatype": _MEDIATYPES[fmt],
             "schema": {"fields": [f.frictionless() for f in res.fields]},
@@ -131,10 +132,12 @@ def export(
     fmt: str = "parquet",
     selection: Selection = Selection(),  # noqa: B008
     on_resource: Callable[[str, int], None] | None = None,
+    describe_region: DescribeRegion | None = None,
 ) -> ExportSummary:
     """Write every record type of the selected documents to `out_dir` as `fmt`, then the package.
 
-    `on_resource(name, rows)` is called after each file (the CLI's progress bar).
+    `on_resource(name, rows)` is called after each file (the CLI's progress bar). `describe_region`
+    (code → division row, from the region registry the command passes) fills `regions`.
     """
     if fmt not in FORMATS:
         raise ExportError(f"format must be one of {FORMATS}, got {fmt!r}")
@@ -148,6 +151,8 @@ def export(
         summary.rows[res.name] = _write_file(out_dir / f"{res.name}.{fmt}", fmt, res, rows)
         if on_resource is not None:
             on_resource(res.name, summary.rows[res.name])
+    regions = region_rows(docs, describe_region)
+    summary.rows[REGIONS.name] = _write_file(out_dir / f"{REGIONS.name}.{fmt}", fmt, REGIONS, regions)
     package = datapackage(fmt, selection, summary.rows)
     tmp = summary.datapackage.with_suffix(".json.partial")
     tmp.write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
