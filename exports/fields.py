@@ -281,4 +281,5 @@ class LookupResource(Resource):
 
 
 REGIONS = LookupResource("regions", "region",
-                         "the GB/T 2260 divisions named by region_code, with their parents", REGION)
+                         "the GB/T 2260 divisions named by region_code, with their parents", REGION,
+                         ("region_code",))

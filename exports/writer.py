@@ -7,10 +7,12 @@ mid-export leaves no half-written file that looks finished.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,20 @@ from govbudget.exports.fields import REGIONS, RESOURCES, Resource
 FORMATS = ("parquet", "csv")
 BATCH_ROWS = 5000
 _MEDIATYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv"}
+CITATION = (
+    "govbudget contributors. govbudget: Chinese government budget disclosures (部门预算/决算公开), "
+    "archived and parsed, version {version}. Cite each figure with its source_url and sha256."
+)
+# Which column of a resource points at which other resource's key (line item → table → document →
+# region); a reference to a resource the package does not hold is left out.
+FOREIGN_KEYS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "documents": (("region_code", "regions", "region_code"),),
+    "tables": (("sha256", "documents", "sha256"),),
+    "line_items": (("table_id", "tables", "table_id"), ("sha256", "documents", "sha256")),
+    "indicators": (("table_id", "tables", "table_id"), ("sha256", "documents", "sha256")),
+    "facts": (("sha256", "documents", "sha256"),),
+    "checks": (("sha256", "documents", "sha256"),),
+}
 
 
 class ExportError(ValueError):
@@ -40,6 +56,8 @@ class ExportSummary:
     fmt: str
     rows: dict[str, int] = field(default_factory=dict)
     problems: Problems = field(default_factory=Problems)
+    files: dict[str, tuple[str, int]] = field(default_factory=dict)  # resource -> (sha256, bytes)
+    parsers: list[str] = field(default_factory=list)
 
     @property
     def datapackage(self) -> Path:
@@ -89,10 +107,52 @@ def _write_file(path: Path, fmt: str, resource: Resource, rows: Iterable[dict[st
     return count
 
 
-def datapackage(fmt: str, selection: Selection, rows: dict[str, int]) -> dict[str, Any]:
-    """The Frictionless Data Package descriptor for the files of one export."""
+def package_version() -> str:
+    """govbudget's version (the package's own, not the parsers')."""
+    try:
+        return version("govbudget")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    """(sha256 hex, bytes) of a written file."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _foreign_keys(name: str, present: set[str]) -> list[dict[str, Any]]:
+    return [
+        {"fields": own, "reference": {"resource": other, "fields": key}}
+        for own, other, key in FOREIGN_KEYS.get(name, ()) if other in present
+    ]
+
+
+def datapackage(
+    fmt: str,
+    selection: Selection,
+    rows: dict[str, int],
+    files: dict[str, tuple[str, int]] | None = None,
+    parsers: list[str] | None = None,
+) -> dict[str, Any]:
+    """The Frictionless Data Package descriptor for the files of one export: field types and enums,
+    primary and foreign keys, each file's sha256 and size, govbudget's version, the parser versions of
+    the exported records and a citation."""
     resources = []
-    for res in (*RESOURCES, REGIONS):
+    written = (*RESOURCES, REGIONS)
+    # an empty `regions` (no region registry handed in) is no table to point at
+    present = {res.name for res in written if res is not REGIONS or rows.get(REGIONS.name)}
+    for res in written:
+        schema: dict[str, Any] = {"fields": [f.frictionless() for f in res.fields]}
+        if res.primary_key:
+            schema["primaryKey"] = list(res.primary_key)
+        if foreign := _foreign_keys(res.name, present):
+            schema["foreignKeys"] = foreign
         descriptor: dict[str, Any] = {
             "name": res.name,
             "path": f"{res.name}.{fmt}",
@@ -101,8 +161,12 @@ def datapackage(fmt: str, selection: Selection, rows: dict[str, int]) -> dict[st
             f"SCHEMA.md `{res.record_type}` records, one row each, with provenance columns",
             "format": fmt,
             "mediatype": _MEDIATYPES[fmt],
-            "schema": {"fields": [f.frictionless() for f in res.fields]},
+            "schema": schema,
         }
+        if files and res.name in files:
+            digest, size = files[res.name]
+            descriptor["hash"] = f"sha256:{digest}"
+            descriptor["bytes"] = size
         if fmt == "parquet":
             # Frictionless reads Parquet through pandas, which hands a null integer over as NaN.
             descriptor["schema"]["missingValues"] = ["", "nan", "NaN"]
@@ -110,14 +174,19 @@ def datapackage(fmt: str, selection: Selection, rows: dict[str, int]) -> dict[st
             descriptor["encoding"] = "utf-8"
             descriptor["profile"] = "tabular-data-resource"
         resources.append(descriptor)
+    release = package_version()
     return {
         "name": "govbudget-export",
+        "version": release,
         "title": "Chinese government budget disclosures (部门预算/决算公开), parsed and provenanced",
         "profile": "tabular-data-package" if fmt == "csv" else "data-package",
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "licenses": [{"name": "other-pd", "title": "Government disclosures; see each source_url"}],
         "sources": [{"title": "archived government portals; every row's source_url and sha256"}],
         "govbudget": {
+            "version": release,
+            "parsers": sorted(parsers or []),
+            "citation": CITATION.format(version=release),
             "region": selection.region,
             "years": list(selection.years) if selection.years else None,
             "rows": rows,
@@ -146,14 +215,18 @@ def export(
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = ExportSummary(out_dir=out_dir, fmt=fmt)
     docs = file_documents(catalog, selection)
+    summary.parsers = sorted({d["parser"] for d in docs if d.get("parser")})
     for res in RESOURCES:
         rows = resource_rows(catalog, res, docs, summary.problems)
-        summary.rows[res.name] = _write_file(out_dir / f"{res.name}.{fmt}", fmt, res, rows)
+        path = out_dir / f"{res.name}.{fmt}"
+        summary.rows[res.name] = _write_file(path, fmt, res, rows)
+        summary.files[res.name] = file_digest(path)
         if on_resource is not None:
             on_resource(res.name, summary.rows[res.name])
     regions = region_rows(docs, describe_region)
     summary.rows[REGIONS.name] = _write_file(out_dir / f"{REGIONS.name}.{fmt}", fmt, REGIONS, regions)
-    package = datapackage(fmt, selection, summary.rows)
+    summary.files[REGIONS.name] = file_digest(out_dir / f"{REGIONS.name}.{fmt}")
+    package = datapackage(fmt, selection, summary.rows, summary.files, summary.parsers)
     tmp = summary.datapackage.with_suffix(".json.partial")
     tmp.write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
     tmp.replace(summary.datapackage)
