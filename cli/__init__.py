@@ -9,6 +9,7 @@ parses its arguments, calls the function of the folder that owns the work, and p
 from __future__ import annotations
 
 from importlib import import_module
+from typing import Annotated
 
 import typer
 
@@ -21,6 +22,27 @@ app = typer.Typer(
 # Command groups, in the order ``govbudget --help`` lists them; add a module name to plug one in.
 COMMAND_MODULES: list[str] = ["crawl", "parse", "dataset", "demo", "worker", "evaluate", "provenance",
                               "versions"]
+
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        from govbudget.parsers.version import PARSER_VERSION
+
+        typer.echo(f"govbudget {version('govbudget')} (parser {PARSER_VERSION})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True, help="Print the package and parser versions.",
+    )] = False,
+) -> None:
+    pass
+
 
 for _name in COMMAND_MODULES:
     import_module(f"{__name__}.{_name}").register(app)

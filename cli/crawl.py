@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from govbudget.cli.common import DataDir, console, print_json, services
+from govbudget.cli.common import DataDir, console, fail, print_json, services
 
 
 def crawl(
@@ -28,13 +28,22 @@ def crawl(
     ] = None,
     ignore_robots: Annotated[list[str] | None, typer.Option(
         "--ignore-robots", help="Host whose robots.txt is not applied (a source that agreed).")] = None,
+    max_pages: Annotated[int | None, typer.Option(
+        "--max-pages", min=0, help="Stop after this many responses (0: none; GOVBUDGET_MAX_PAGES).")] = None,
+    delay: Annotated[float | None, typer.Option(
+        "--delay", min=0.0, help="Seconds between requests to one host (GOVBUDGET_DOWNLOAD_DELAY).")] = None,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", min=1, help="Requests at once per host (GOVBUDGET_CONCURRENCY_PER_HOST).")] = None,
+    show_skipped: Annotated[bool, typer.Option(
+        "--show-skipped", help="List the URLs refused or skipped, with the reason.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Crawl from start URLs, archive every disclosure and the pages leading to it, parse the files.
 
     With --region and no URL, the region's entry points from the registry (`govbudget sources`) are
     crawled. Exits 1 when the crawl fails, 2 when there is nothing to crawl, 3 when files are left
-    with no parse result (listed). Example: govbudget crawl --region 茂名市 --year 2022
+    with no parse result (listed), 4 when nothing at all was fetched.
+    Example: govbudget crawl --region 茂名市 --year 2022 --max-pages 500 --delay 1
     """
     from govbudget.tasks.crawl import CrawlFailed, crawl_config, run_crawl
     from govbudget.tasks.interrupts import Interrupted
@@ -46,7 +55,8 @@ def crawl(
     # --ignore-robots replaces GOVBUDGET_IGNORE_ROBOTS_HOSTS; the registry's agreed sources add to either
     ignore = [*(ignore_robots or svc.settings.ignore_robots_hosts), *robots_off]
     config = crawl_config(svc.settings, start_urls, region_code=region_code, fiscal_year=year,
-                          render_hosts=render or None, ignore_robots_hosts=ignore)
+                          render_hosts=render or None, ignore_robots_hosts=ignore, max_pages=max_pages,
+                          download_delay=delay, concurrency_per_host=concurrency)
     try:
         with CrawlProgress(console) as progress:
             summary = run_crawl(svc, config, on_event=progress.update)
@@ -60,7 +70,9 @@ def crawl(
         console.print("; ".join(["crawl stopped", str(exc), *getattr(exc, "__notes__", ())]),
                       markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(exc.code) from None
-    show_summary(result := summary.as_dict(), as_json)
+    show_summary(result := summary.as_dict(), as_json, show_skipped=show_skipped)
+    if reason := summary.nothing_fetched():
+        fail(reason, 4)
     _exit_for_parses(result)
 
 
@@ -100,8 +112,9 @@ def _start(region: str | None, urls: list[str]) -> tuple[str | None, list[str], 
     return start.region_code, start.urls, start.ignore_robots_hosts
 
 
-def show_summary(summary: dict[str, object], as_json: bool) -> None:
-    """A crawl's summary as one JSON object (without the file list) or as a table."""
+def show_summary(summary: dict[str, Any], as_json: bool, *, show_skipped: bool = False) -> None:
+    """A crawl's summary as one JSON object (without the file list; refused and skipped URLs are in
+    it) or as a table, then with `show_skipped` one line per refused or skipped URL and its reason."""
     if as_json:
         print_json({k: v for k, v in summary.items() if k != "files"})
         return
@@ -109,13 +122,23 @@ def show_summary(summary: dict[str, object], as_json: bool) -> None:
     for key in (
         "crawl_id", "pages_fetched", "files_archived", "files_new", "files_already_archived",
         "members_archived", "parsed_ok", "parsed_partial", "parsed_failed", "parse_pending", "parse_queued",
-        "parse_unqueued", "refused_urls",
-        "browser_requests", "seconds", "log_file",
+        "parse_unqueued", "refused_urls", "skipped_oversize", "files_failed",
+        "browser_requests", "finish_reason", "seconds", "log_file",
     ):
         table.add_row(key, str(summary[key]))
-    Console().print(table)
-    if summary["files_new"] == 0:
-        Console().print("nothing new archived: every file was already in the archive")
+    out = Console(width=None if sys.stdout.isatty() else 200)
+    out.print(table)
+    if summary["files_new"] == 0 and summary["files_archived"]:
+        out.print("nothing new archived: every file was already in the archive")
+    listed = [("refused", e["url"], e["reason"]) for e in summary["refused"]] + [
+        ("skipped", e["url"], f"{e['reason']}" + (f" ({e['size']} bytes)" if e.get("size") else ""))
+        for e in summary["skipped"]]
+    if show_skipped:
+        for what, url, reason in listed:
+            out.print(f"{what}  {url}  {reason}", soft_wrap=True, markup=False, highlight=False)
+    elif listed:
+        console.print(f"{len(listed)} URLs refused or skipped: --show-skipped lists them "
+                      "(govbudget docs --skipped for every run)", markup=False, highlight=False)
 
 
 def sources(

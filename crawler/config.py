@@ -25,9 +25,11 @@ class CrawlConfig:
     `fresh` skips conditional requests (every URL is downloaded again); `obey_robots` is the switch
     for the whole crawl and `ignore_robots_hosts` the per-source override (hosts whose robots.txt is
     not applied); `size_caps` maps content types (and ``*``) to byte caps; `render_hosts` always go
-    through the browser. The child beats every `heartbeat_s` seconds and the parent kills it after
-    `stall_timeout` seconds without progress; the heartbeat defaults to a sixth of that (at most
-    10 s), so a slow crawl is never taken for a stuck one.
+    through the browser. `max_pages`, `download_delay` and `concurrency_per_host` bound how much and
+    how fast (``govbudget crawl --max-pages --delay --concurrency``). The child beats every
+    `heartbeat_s` seconds and the parent kills it after `stall_timeout` seconds without progress;
+    the heartbeat defaults to a sixth of that (at most 10 s), so a slow crawl is never taken for a
+    stuck one.
     """
 
     storage_url: str
@@ -45,6 +47,9 @@ class CrawlConfig:
     size_caps: dict[str, int] = field(default_factory=dict)
     ignore_robots_hosts: tuple[str, ...] = ()
     max_file_bytes: int = MAX_FILE_BYTES
+    max_pages: int = 0  # Scrapy's CLOSESPIDER_PAGECOUNT: stop after this many responses (0: no limit)
+    download_delay: float = 0.0  # DOWNLOAD_DELAY: seconds between requests to one host
+    concurrency_per_host: int = 4  # CONCURRENT_REQUESTS_PER_DOMAIN
     stall_timeout: float = DEFAULT_STALL_TIMEOUT_S
     heartbeat_s: float | None = None
 
@@ -57,6 +62,8 @@ class CrawlConfig:
         put("ignore_robots_hosts", tuple(sorted({h.lower() for h in self.ignore_robots_hosts})))
         put("size_caps", {str(k): int(v) for k, v in self.size_caps.items()})
         put("store_options", dict(self.store_options))
+        if self.max_pages < 0 or self.download_delay < 0 or self.concurrency_per_host < 1:
+            raise ValueError("max_pages and download_delay must be >= 0, concurrency_per_host >= 1")
         if self.heartbeat_s is None:
             put("heartbeat_s", min(MAX_HEARTBEAT_S, self.stall_timeout / 6))
 

@@ -30,10 +30,12 @@ def crawl_settings(config: CrawlConfig) -> dict[str, Any]:
         "COOKIES_ENABLED": True,
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": 0.0,
-        "AUTOTHROTTLE_TARGET_CONCURRENCY": 4.0,
-        "CONCURRENT_REQUESTS": 16,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
-        "DOWNLOAD_DELAY": 0.0,
+        # AutoThrottle aims at the per-host concurrency and never waits less than DOWNLOAD_DELAY
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(config.concurrency_per_host),
+        "CONCURRENT_REQUESTS": max(16, config.concurrency_per_host),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": config.concurrency_per_host,
+        "DOWNLOAD_DELAY": config.download_delay,
+        "CLOSESPIDER_PAGECOUNT": config.max_pages,  # 0: no limit; the summary's finish_reason says
         "DOWNLOAD_TIMEOUT": 60,
         "DOWNLOAD_MAXSIZE": config.max_file_bytes,
         "DOWNLOAD_WARNSIZE": config.max_file_bytes // 4,

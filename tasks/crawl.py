@@ -123,6 +123,9 @@ def crawl_config(
         size_caps=s.size_caps,
         ignore_robots_hosts=s.ignore_robots_hosts,
         stall_timeout=float(s.crawl_stall_timeout),
+        max_pages=s.max_pages,
+        download_delay=s.download_delay,
+        concurrency_per_host=s.concurrency_per_host,
     )
 
 

@@ -41,6 +41,9 @@ class Settings:
     render_hosts: tuple[str, ...] = ()  # hosts whose pages always go through the browser
     fresh: bool = False  # no conditional requests: every URL is downloaded again
     size_caps: dict[str, int] = field(default_factory=dict)  # byte caps by content type (and ``*``)
+    max_pages: int = 0  # stop the crawl after this many responses (0: no limit)
+    download_delay: float = 0.0  # seconds between two requests to one host (AutoThrottle never goes below)
+    concurrency_per_host: int = 4  # requests in flight to one host at once
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -122,6 +125,8 @@ def _from_env(type_name: str, raw: str) -> object:
         return raw.strip().lower() in _TRUE
     if type_name == "int":
         return int(raw)
+    if type_name == "float":
+        return float(raw)
     if type_name == "Path":
         return Path(raw)
     if type_name == "tuple[str, ...]":
