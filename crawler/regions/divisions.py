@@ -128,3 +128,13 @@ def resolve(code_or_name: str, within: str | None = None) -> Division:
         listed = ", ".join(f"{d.code} {d.full_name}" for d in found[:8])
         raise UnknownRegion(f"{text!r} names {len(found)} divisions ({listed}): give the code or full name")
     return found[0]
+
+
+def division_row(code: str) -> dict[str, str | None] | None:
+    """A division as a plain row (region_code, name, full_name, level, parent, province), or None
+    when no division has this code: what an export's `regions` file holds."""
+    found = all_divisions().get(code)
+    if found is None:
+        return None
+    return {"region_code": found.code, "name": found.name, "full_name": found.full_name,
+            "level": found.level, "parent": found.parent, "province": found.code[:2] + "0000"}
