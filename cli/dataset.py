@@ -24,18 +24,19 @@ Years = Annotated[str | None, typer.Option("--years", help="A fiscal year or ran
 
 
 def _selection(region: str | None, years: str | None):  # type: ignore[no-untyped-def]
-    from govbudget.crawler.regions import UnknownRegion, resolve
+    from govbudget.crawler.regions import UnknownRegion, division, resolve
     from govbudget.exports.collect import Selection, SelectionError
 
-    if region is not None:
-        try:
-            region = resolve(region).code  # a name (邯郸市) as `crawl --region` takes it, or a code
-        except UnknownRegion as exc:
-            fail(f"unknown region: {exc}")
     try:
+        if region is not None and not region.strip().isdigit():
+            region = resolve(region).code  # a name (邯郸市) as `crawl --region` takes it
         selection = Selection.parse(region, years)
+        if selection.region is not None:
+            division(selection.region)
     except SelectionError as exc:
         fail(str(exc))
+    except UnknownRegion as exc:
+        fail(f"unknown region: {exc}")
     return selection
 
 
