@@ -32,6 +32,14 @@ _TEMPLATE = re.compile(r"\{\{.+?\}\}")
 _MIN_BODY_TEXT = 50  # characters (spaces aside): less, with scripts, is a body of scripts
 _NOT_CONTENT = ("#", "javascript:", "mailto:", "tel:", "about:")
 _HIDDEN = "self::script or self::style or self::noscript or self::template"
+_MOUNT_WORDS = b"|".join(re.escape(n.encode()) for n in sorted(_MOUNT_NAMES))
+_MOUNT_HINT = re.compile(  # a cheap look at the bytes before the XPath look at the tree
+    rb"<(?:app-root|router-view|ng-view|ui-view)\b|\b(?:v-cloak|ng-app|ng-view|ui-view|data-reactroot|"
+    rb"data-v-app)\b|(?:id|class)\s*=\s*[\"']?[^\"'>]*?\b(?:" + _MOUNT_WORDS + rb")\b", re.I)
+_BODY_START = re.compile(r"<body\b[^>]*>", re.I)
+_HIDDEN_BLOCKS = re.compile(r"<!--.*?-->|<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+_TAGS = re.compile(r"<[^>]*>")
+_NOT_TEXT = re.compile(r"\s+|&nbsp;|&#160;|\xa0")
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -91,16 +99,17 @@ async def close_page(page: Any, timeout: float = 10.0) -> None:
 
 def needs_browser(response: TextResponse) -> bool:
     """A plain-HTTP page that is a script shell (`shell_signs`): only the browser shows its content."""
-    return bool(shell_signs(response))
+    return bool(shell_signs(response, first=True))
 
 
-def shell_signs(response: TextResponse) -> list[str]:
+def shell_signs(response: TextResponse, *, first: bool = False) -> list[str]:
     """Why a plain-HTTP HTML page is a script shell; empty when it is not one (or was rendered).
 
     A page is a shell when it has scripts and one of: an empty mount node (``<div id="app">``, a
     ``v-cloak`` or ``ng-view`` element, ``<app-root>``; a node holding only ``{{ template }}`` text),
     a ``<noscript>`` asking for JavaScript, a body of scripts (under 50 characters of text), or no
     content link (``<a href>``/``<area href>`` to anything but ``#``, ``javascript:``, ``mailto:``).
+    ``first`` stops at the first sign found (the checks run cheapest first).
     """
     try:
         if response.meta.get("playwright"):
@@ -112,41 +121,56 @@ def shell_signs(response: TextResponse) -> list[str]:
     if not _SCRIPT.search(body) or not (b"html" in ctype or _HTML.match(body[:4096])):
         return []
     signs: list[str] = []
-    mount = _empty_mount(response)
-    if mount:
-        signs.append(f"empty mount node {mount}")
+    checks = (_empty_mount_sign, _noscript_sign, _body_of_scripts_sign, _no_content_links_sign)
+    for check in checks:
+        sign = check(response)
+        if sign:
+            signs.append(sign)
+            if first:
+                break
+    order = {"empty": 0, "noscript": 1, "a body": 2, "no content": 3}
+    return sorted(signs, key=lambda s: next(v for k, v in order.items() if s.startswith(k)))
+
+
+def _noscript_sign(response: TextResponse) -> str:
     for noscript in response.xpath("//noscript"):
-        text = " ".join(noscript.xpath(".//text()").getall())
-        if _ASKS_FOR_JS.search(text):
-            signs.append("noscript asks for JavaScript")
-            break
-    text = "".join(response.xpath(f"//body//text()[not(ancestor::*[{_HIDDEN}])]").getall())
-    if len(re.sub(r"\s+", "", text)) < _MIN_BODY_TEXT:
-        signs.append("a body of scripts")
-    hrefs = response.xpath("//a/@href | //area/@href").getall()
-    if not [h for h in hrefs if h.strip() and not h.strip().lower().startswith(_NOT_CONTENT)]:
-        signs.append("no content links")
-    return signs
+        if _ASKS_FOR_JS.search(" ".join(noscript.xpath(".//text()").getall())):
+            return "noscript asks for JavaScript"
+    return ""
 
 
-def _empty_mount(response: TextResponse) -> str:
-    """The first empty mount node of the page (as ``tag#id``), or ``""``."""
-    attrs = " or ".join(f"@{a}" for a in _MOUNT_ATTRS)
-    tags = " or ".join(f"self::{t}" for t in _MOUNT_TAGS)
-    for node in response.xpath(f"//body//*[@id or @class or {attrs} or {tags}]"):
+def _no_content_links_sign(response: TextResponse) -> str:
+    for href in response.xpath("//a/@href | //area/@href").getall():
+        if href.strip() and not href.strip().lower().startswith(_NOT_CONTENT):
+            return ""
+    return "no content links"
+
+
+def _body_of_scripts_sign(response: TextResponse) -> str:
+    body = response.text
+    start = _BODY_START.search(body)
+    text = _TAGS.sub(" ", _HIDDEN_BLOCKS.sub(" ", body[start.end() if start else 0:]))
+    return "a body of scripts" if len(_NOT_TEXT.sub("", text)) < _MIN_BODY_TEXT else ""
+
+
+def _empty_mount_sign(response: TextResponse) -> str:
+    """The first empty mount node of the page (``empty mount node <tag#id>``), or ``""``."""
+    if not _MOUNT_HINT.search(response.body):  # cheap: most pages name no mount at all
+        return ""
+    lower = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    named = " or ".join(
+        [f"{lower.format('@id')}='{n}'" for n in sorted(_MOUNT_NAMES)]
+        + [f"contains(concat(' ', {lower.format('normalize-space(@class)')}, ' '), ' {n} ')"
+           for n in sorted(_MOUNT_NAMES)]
+        + [f"@{a}" for a in _MOUNT_ATTRS] + [f"self::{t}" for t in _MOUNT_TAGS])
+    for node in response.xpath(f"//body//*[(@id or @class or {' or '.join(f'@{a}' for a in _MOUNT_ATTRS)} "
+                               f"or {' or '.join(f'self::{t}' for t in _MOUNT_TAGS)}) and ({named})]"):
+        text = "".join(node.xpath(f".//text()[not(parent::*[{_HIDDEN}])]").getall())
+        if (node.xpath(f"./*[not({_HIDDEN})]") or text.strip()) and not _TEMPLATE.search(text):
+            continue  # a mount with content, not one its script fills
         tag = node.xpath("name()").get() or ""
         ident = (node.attrib.get("id") or "").strip()
-        classes = set((node.attrib.get("class") or "").split())
-        named = ident.lower() in _MOUNT_NAMES or bool({c.lower() for c in classes} & _MOUNT_NAMES)
-        if not (named or tag.lower() in _MOUNT_TAGS or any(a in node.attrib for a in _MOUNT_ATTRS)):
-            continue
-        if node.xpath(f"./*[not({_HIDDEN})]"):
-            if not _TEMPLATE.search(" ".join(node.xpath(".//text()").getall())):
-                continue
-        elif "".join(node.xpath("./text()").getall()).strip() and not _TEMPLATE.search(
-                "".join(node.xpath("./text()").getall())):
-            continue
-        return f"<{tag}{'#' + ident if ident else ''}>"
+        return f"empty mount node <{tag}{'#' + ident if ident else ''}>"
     return ""
 
 

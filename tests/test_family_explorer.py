@@ -39,6 +39,8 @@ from govbudget.crawler.families.explorer_json import (
     has_more,
     infer_paging,
     loads_json,
+    more_than_shown,
+    paging_from_pair,
     siblings,
     url_of,
     with_page,
@@ -194,6 +196,8 @@ class FixtureSites:
         if path == "/tabs/api/feed":
             items = _feed().get(query.get("kind", ""), [])
             start, limit = int(query.get("start", 0)), int(query.get("limit", 3))
+            if "after" in query:  # a cursor: the items after the one with that id
+                start = 1 + next((i for i, it in enumerate(items) if it.get("id") == query["after"]), -1)
             chunk = [_public(i) for i in items[start:start + limit]]
             data = json.dumps({"items": chunk, "hasMore": start + limit < len(items)}, ensure_ascii=False)
             return 200, js, f"{query.get('callback', 'callback')}({data});".encode(), {}
@@ -251,7 +255,8 @@ def test_the_browser_rendered_only_the_four_shells(crawled: dict[str, Any]) -> N
         ("GET", "/records/"), ("GET", "/records/app.js"), ("GET", "/records/api/records?page=1&size=5"),
         ("GET", "/rows/"), ("GET", "/rows/vendor.js"), ("POST", "/rows/api/rows"),
         ("GET", "/tabs/"), ("GET", "/tabs/api/feed?kind=final&start=0&limit=3&callback=feed_cb_1"),
-        ("GET", "/tabs/api/feed?kind=three&start=0&limit=3&callback=feed_cb_2"),
+        ("GET", "/tabs/api/feed?kind=three&limit=3&callback=feed_cb_2"),
+        ("GET", "/tabs/api/feed?kind=three&after=x303&limit=3&callback=feed_cb_3"),  # "load more"
         ("GET", "/tree/"), ("GET", "/tree/api/nodes"), ("GET", "/tree/api/nodes?parent=s1"),
         ("GET", "/tree/api/nodes?parent=s2"),  # the two sections clicked (政策解读 is not)
         ("GET", "/tree/api/docs?node=b101&lang=zh"), ("GET", "/tree/api/docs?node=b201&lang=zh"),  # probed
@@ -265,7 +270,7 @@ def test_the_later_api_pages_were_walked_over_plain_http(crawled: dict[str, Any]
         ("POST", "/rows/api/rows"),
         ("GET", "/tabs/api/feed?kind=final&start=3&limit=3&callback=feed_cb_1"),
         ("GET", "/tabs/api/feed?kind=final&start=6&limit=3&callback=feed_cb_1"),
-        ("GET", "/tabs/api/feed?kind=three&start=3&limit=3&callback=feed_cb_2"),
+        ("GET", "/tabs/api/feed?kind=three&after=x306&limit=3&callback=feed_cb_3"),  # the cursor walked
         # the other bodies of the lists the probed ones came from, and the section nobody clicked
         ("GET", "/tree/api/docs?node=b102&lang=zh"), ("GET", "/tree/api/docs?node=b103&lang=zh"),
         ("GET", "/tree/api/docs?node=b202&lang=zh"), ("GET", "/tree/api/nodes?parent=s4"),
@@ -281,9 +286,9 @@ def test_the_crawl_counts_what_the_explorer_did(crawled: dict[str, Any]) -> None
     log = crawled["crawl_log"]
     counters = dict(re.findall(r"'govbudget/(explorer_\w+|render_retries)': (\d+)", log))
     assert counters["explorer_renders"] == counters["render_retries"] == "4"
-    assert counters["explorer_clicks"] == "6"  # two tabs; two sections of the tree and a body in each
-    assert counters["explorer_pages_walked"] == "11"
-    assert counters["explorer_api_responses"] == "9"
+    assert counters["explorer_clicks"] == "7"  # two tabs and "load more"; two sections of the tree
+    assert counters["explorer_pages_walked"] == "11"  # and a body in each
+    assert counters["explorer_api_responses"] == "10"
     assert "explorer_bounds_hit" not in counters
     assert "explorer: rendering" in log and "explorer: list API" in log
 
@@ -703,14 +708,15 @@ def test_a_list_naming_no_document_is_probed_by_its_records_texts() -> None:
 
 def test_a_request_for_one_record_is_made_again_for_its_siblings() -> None:
     call = ApiCall(HOST + "/tree/api/docs?node=b101&lang=zh")
-    others, cut = siblings(call, [{"data": [{"id": "s1", "label": "部门预算"}]}, BODIES])
+    nodes = ApiCall(HOST + "/tree/api/nodes")
+    others, cut = siblings(call, [(nodes, {"data": [{"id": "s1", "label": "部门预算"}]}), (nodes, BODIES)])
     assert [(c.url, name) for c, name in others] == [
         (HOST + "/tree/api/docs?node=b102&lang=zh", "某县卫生健康局"),
         (HOST + "/tree/api/docs?node=b103&lang=zh", "政策解读")]
     assert not cut
     posted = ApiCall(HOST + "/api/files", "POST", '{"deptId":5,"pageNo":1}', "application/json")
     depts = [{"deptId": n, "deptName": f"某县第{n}局"} for n in (4, 5, 6)]
-    others, cut = siblings(posted, [{"rows": depts}], limit=1)
+    others, cut = siblings(posted, [(ApiCall(HOST + "/api/depts"), {"rows": depts})], limit=1)
     assert [json.loads(c.body) for c, _ in others] == [{"deptId": 4, "pageNo": 1}] and cut
 
 
@@ -719,11 +725,12 @@ def test_a_request_for_one_record_is_made_again_for_its_siblings() -> None:
     (ApiCall(HOST + "/api/list?type=1"), {"rows": [{"type": 1}, {"type": 2}]}),  # too short to be an id
     (ApiCall(HOST + "/api/list?dept=b101"), {"rows": [{"id": "b101"}, {"id": "b101"}]}),  # not one record
     (ApiCall(HOST + "/api/list?callback=cb_1"), {"rows": [{"f": "cb_1"}, {"f": "cb_2"}]}),
+    (ApiCall(HOST + "/api/other?after=x303"), {"rows": [{"id": "x302"}, {"id": "x303"}]}),  # a cursor
 ])
 def test_no_siblings_for_paging_short_values_ambiguous_fields_or_callbacks(
     call: ApiCall, answer_: Any
 ) -> None:
-    assert siblings(call, [answer_]) == ([], False)
+    assert siblings(call, [(ApiCall(HOST + "/api/other?page=1"), answer_)]) == ([], False)
 
 
 def test_the_siblings_of_a_probed_record_are_asked_for_under_its_lists_label() -> None:
@@ -756,3 +763,49 @@ def test_the_apps_own_hash_routes_named_by_followable_links_are_rendered_on_thei
     [route] = [o for o in out if not isinstance(o, Link)]
     assert route.url == f"{HOST}/tree/#/doc/7" and isinstance(route.meta[CAPTURE_META], Capture)
     assert route.meta["link_text"] == "某县林业局2023年部门决算" and route.dont_filter
+
+
+# -- a list whose first request shows no paging: a "load more" click shows it -------------------------
+FEED = [{"id": f"x{n}", "t": f"某县第{n}局2024年部门决算", "a": f"/f/{n}.pdf"} for n in range(1, 10)]
+
+
+@pytest.mark.parametrize(("second", "paging"), [
+    (ApiCall(HOST + "/api/feed?kind=a&pg=2&cb=cb_2"), Paging("query", "pg", "page", 2, 3, None, 1, "")),
+    (ApiCall(HOST + "/api/feed?kind=a&skip=3&cb=cb_2"), Paging("query", "skip", "offset", 3, 3, None, 1, "")),
+    (ApiCall(HOST + "/api/feed?kind=a&after=x3&cb=cb_2"),
+     Paging("query", "after", "cursor", 0, 3, None, 1, "", cursor="id")),
+])
+def test_two_requests_of_one_list_show_its_paging(second: ApiCall, paging: Paging) -> None:
+    first = ApiCall(HOST + "/api/feed?kind=a&cb=cb_1")
+    assert infer_paging(first, {"items": FEED[:3], "more": True}) is None
+    assert more_than_shown({"items": FEED[:3], "more": True})
+    assert paging_from_pair(first, {"items": FEED[:3], "more": True}, second,
+                            {"items": FEED[3:6], "more": True}) == paging
+
+
+@pytest.mark.parametrize("second", [
+    ApiCall(HOST + "/api/other?kind=a&pg=2"),  # another endpoint
+    ApiCall(HOST + "/api/feed?kind=b&pg=2"),  # two parameters changed
+    ApiCall(HOST + "/api/feed?kind=a&pg=7"),  # neither the next page, nor an offset, nor a cursor
+])
+def test_no_paging_from_requests_that_are_not_one_lists_pages(second: ApiCall) -> None:
+    first = ApiCall(HOST + "/api/feed?kind=a")
+    assert paging_from_pair(first, {"items": FEED[:3], "more": True}, second,
+                            {"items": FEED[3:6], "more": True}) is None
+
+
+def test_a_cursor_walk_asks_after_each_pages_last_record_until_a_short_page() -> None:
+    capture = Capture()
+    capture.clicks.append("加载更多")
+    capture.responses.append(_captured(HOST + "/api/feed?kind=a&cb=cb_1", {"items": FEED[:3], "more": True}))
+    capture.responses.append(_captured(HOST + "/api/feed?kind=a&after=x3&cb=cb_2",
+                                       {"items": FEED[3:6], "more": True}))
+    ctx = context()
+    out = list(explorer.FAMILY.requests(_rendered("tabs", capture), ctx))
+    [walk] = [o for o in out if not isinstance(o, Link)]
+    assert walk.url == HOST + "/api/feed?kind=a&after=x6&cb=cb_2"
+    nxt = [o for o in explorer.FAMILY.requests(answer(walk, json.dumps({"items": FEED[6:9]}).encode()),
+                                               ctx.for_response()) if not isinstance(o, Link)]
+    assert [n.url for n in nxt] == [HOST + "/api/feed?kind=a&after=x9&cb=cb_2"]
+    last = answer(nxt[0], json.dumps({"items": FEED[:0]}).encode())
+    assert [o for o in explorer.FAMILY.requests(last, ctx.for_response()) if not isinstance(o, Link)] == []

@@ -19,7 +19,9 @@ the explorer then
   and walks their other pages over plain HTTP (``Context.json``: GET, a form or a JSON body as the
   script sent it), mining each the same way: every page at once when a total tells how many, else one
   after another while a has-more flag says so; a page without records, with the same records as the
-  one before, or short, ends the walk;
+  one before, or short, ends the walk. A list whose first request shows no paging parameter is paged
+  by what its second request (a "load more" click's) changed: a page number, an offset, or a cursor
+  (the first page's last record's id, ``explorer_json.paging_from_pair``);
 - asks, over plain HTTP, for the other records of the list a request took one record's id from
   (``explorer_json.siblings``: the probed body's ``?node=b101`` → ``b102``, ``b103``, …; decoys
   aside), each answer read as a list API of its own.
@@ -55,6 +57,8 @@ from govbudget.crawler.families.explorer_json import (
     fingerprint,
     has_more,
     infer_paging,
+    more_than_shown,
+    paging_from_pair,
     records_of,
     siblings,
     with_page,
@@ -173,14 +177,32 @@ class Explorer:
             label = answer.get("label") or ""
             yield from _links(data, response.url, label, title)
             yield from self._walk(ctx, call, data, page_url=response.url, label=label, title=title)
-            yield from self._siblings(ctx, call, [d for _, d, _ in answers[:index] if d is not None],
+            yield from self._siblings(ctx, call, [(c, d) for c, d, _ in answers[:index] if d is not None],
                                       page_url=response.url, section=answer.get("section") or "", title=title)
+        yield from self._pairs(ctx, [(c, d, a) for c, d, a in answers if d is not None],
+                               page_url=response.url, title=title)
+
+    def _pairs(self, ctx: Context, answers: list[tuple[ApiCall, Any, dict[str, Any]]], *, page_url: str,
+               title: str) -> Iterator[scrapy.Request]:
+        """A list whose paging its first request does not show, and a second request of it (what a
+        "load more" click asked for): the parameter the two differ in pages it."""
+        for index, (call, data, _) in enumerate(answers):
+            if infer_paging(call, data) is not None or not more_than_shown(data):
+                continue
+            for later, later_data, answer in answers[index + 1:]:
+                if infer_paging(later, later_data) is not None:
+                    continue
+                paging = paging_from_pair(call, data, later, later_data)
+                if paging is not None:
+                    yield from self._walk(ctx, later, later_data, page_url=page_url, title=title,
+                                          label=answer.get("label") or "", paging=paging)
+                    break
 
     # -- list APIs -----------------------------------------------------------------------------------
     def _walk(self, ctx: Context, call: ApiCall, data: Any, *, page_url: str, label: str,
-              title: str) -> Iterator[scrapy.Request]:
+              title: str, paging: Paging | None = None) -> Iterator[scrapy.Request]:
         """The other pages of a list API whose answer says there are more."""
-        paging = infer_paging(call, data)
+        paging = paging or infer_paging(call, data)
         if paging is None:
             return
         state = {"page_url": page_url, "label": label, "title": title, "paging": paging.as_state(),
@@ -188,8 +210,9 @@ class Explorer:
         if paging.last is None:  # a has-more flag only: one page after another
             logger.info("explorer: list API %s pages by %s=%s (%s, has-more)", call.url, paging.key,
                         paging.current, paging.where)
-            value = paging.after(paging.current)
-            yield from self._ask(ctx, with_page(call, paging, value), {**state, "value": value})
+            value = _next_value(paging, paging.current, records_of(data))
+            if value is not None:
+                yield from self._ask(ctx, with_page(call, paging, value), {**state, "value": value})
             return
         values, cut = paging.following(self.bounds.pages_per_api)
         logger.info("explorer: list API %s pages by %s=%s (%s): %d more to walk", call.url, paging.key,
@@ -200,7 +223,8 @@ class Explorer:
         for value in values:
             yield from self._ask(ctx, with_page(call, paging, value), {**state, "value": value})
 
-    def _siblings(self, ctx: Context, call: ApiCall, before: list[Any], *, page_url: str, section: str,
+    def _siblings(self, ctx: Context, call: ApiCall, before: list[tuple[ApiCall, Any]], *, page_url: str,
+                  section: str,
                   title: str) -> Iterator[scrapy.Request]:
         """The same request for the other records of the list a click (or the page) took it from."""
         others, cut = siblings(call, before, limit=self.bounds.siblings_per_call)
@@ -270,15 +294,25 @@ class Explorer:
         elif state.get("walked", 1) >= self.bounds.pages_per_api:
             self._bound(ctx, _site(url), f"pages per API ({self.bounds.pages_per_api}): "
                         f"walk of {url} stopped")
+        elif (value := _next_value(paging, state.get("value", paging.current), records)) is None:
+            logger.info("explorer: walk of %s ends: the last record has no %s", url, paging.cursor)
         else:
             call = ApiCall.from_state(state["call"])
-            value = paging.after(int(state.get("value", paging.current)))
             nxt_state = {**state, "prev": mark, "walked": state.get("walked", 1) + 1, "value": value}
             yield from self._ask(ctx, with_page(call, paging, value), nxt_state)
 
     def _bound(self, ctx: Context, site: str, what: str) -> None:
         ctx.count("explorer_bounds_hit")
         logger.warning("explorer: bound reached on %s: %s", site, what)
+
+
+def _next_value(paging: Paging, value: Any, records: list[Any]) -> Any:
+    """The page number, offset or cursor that asks for the page after the one ``value`` asked for."""
+    if paging.style != "cursor":
+        return paging.after(int(value))
+    last = records[-1] if records and isinstance(records[-1], dict) else {}
+    cursor = last.get(paging.cursor)
+    return None if cursor is None or isinstance(cursor, (dict, list)) else cursor
 
 
 def _anchors(response: Response) -> list[tuple[str, str]]:

@@ -310,9 +310,10 @@ class ApiCall:
 class Paging:
     """How a list API pages: which parameter (where, key), its style and what the answer told.
 
-    ``style`` is ``page`` (a page number; ``first`` is 0 or 1) or ``offset`` (a record offset, ``size``
-    records a page). ``last`` is the last page number or offset to ask for when a total told it;
-    None when only a has-more flag tells whether another page follows.
+    ``style`` is ``page`` (a page number; ``first`` is 0 or 1), ``offset`` (a record offset, ``size``
+    records a page) or ``cursor`` (the value of field ``cursor`` of the page's last record). ``last``
+    is the last page number or offset to ask for when a total told it; None when only a has-more flag
+    (or a page's records) tells whether another page follows.
     """
 
     where: str  # "query", "json" or "form"
@@ -323,10 +324,12 @@ class Paging:
     last: int | None
     first: int = 1
     size_key: str = ""
+    cursor: str = ""  # style "cursor": the field of a page's last record the next page starts after
 
     def as_state(self) -> dict[str, Any]:
         return {"where": self.where, "key": self.key, "style": self.style, "current": self.current,
-                "size": self.size, "last": self.last, "first": self.first, "size_key": self.size_key}
+                "size": self.size, "last": self.last, "first": self.first, "size_key": self.size_key,
+                "cursor": self.cursor}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> Paging:
@@ -397,15 +400,16 @@ MAX_SIBLINGS = 200
 
 
 def siblings(
-    call: ApiCall, answers: list[Any], *, limit: int = MAX_SIBLINGS
+    call: ApiCall, answers: list[tuple[ApiCall, Any]], *, limit: int = MAX_SIBLINGS
 ) -> tuple[list[tuple[ApiCall, str]], bool]:
     """The same request for each other record of the list one of its parameters was taken from.
 
     A click on a record (a department, a year) asks ``…?deptId=<its id>``: when a parameter's value
-    is an identifier field of exactly one record of a list in ``answers`` (the answers captured
-    before), the request is made again with each other record's value: (call, the record's title)
-    pairs, at most ``limit`` (and whether ``limit`` cut them short). Paging parameters, callbacks
-    and cache-busters are never substituted.
+    is an identifier field of exactly one record of a list in ``answers`` (the calls captured
+    before, with their answers; but not the last record of an answer of the same endpoint: a cursor),
+    the request is made again with each other record's value: (call, the record's title) pairs, at
+    most ``limit`` (and whether ``limit`` cut them short). Paging parameters, callbacks and
+    cache-busters are never substituted.
     """
     located = _params(call)
     if located is None:
@@ -418,14 +422,21 @@ def siblings(
         sent = str(value)
         if not sent or sent.lower() in ("0", "1", "true", "false", "null"):
             continue
-        for answer in answers:
+        for asked, answer in answers:
             for records in record_lists(answer):
                 for field_name in _id_fields(records, sent, str(key)):
+                    if endpoint(asked) == endpoint(call) and str(records[-1].get(field_name)) == sent:
+                        continue  # the last record of the list's page before: a cursor, not a choice
                     others = [r for r in records if str(r.get(field_name)) != sent]
                     out = [(_with_param(call, where, str(key), r[field_name], value),
                             title_of(r) or _department_of(r)) for r in others]
                     return out[:limit], len(out) > limit
     return [], False
+
+
+def endpoint(call: ApiCall) -> tuple[str, str]:
+    """What two requests of one list API share: the method and the URL without its query."""
+    return call.method, urlsplit(call.url)._replace(query="", fragment="").geturl()
 
 
 def _id_fields(records: list[dict[str, Any]], sent: str, key: str) -> Iterator[str]:
@@ -529,16 +540,15 @@ def _nested(params: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             yield str(key), value
 
 
-def infer_paging(call: ApiCall, data: Any) -> Paging | None:
-    """How to ask a list API for its other pages, when its answer says there are more.
+@dataclass(frozen=True)
+class _Totals:
+    records: int | None
+    pages: int | None
+    more: bool | None
 
-    The answer must hold records and a total (records or pages) beyond them, or a has-more flag
-    set; the parameter is the request's page number or offset, else the page number the answer
-    echoes (added to the request as the request would carry it).
-    """
-    records = records_of(data)
-    if not records:
-        return None
+
+def _totals(data: Any, records: list[Any]) -> _Totals:
+    """What an answer says of the whole list: its records, its pages, whether more follow."""
     scalars = _scalars(data, records)
 
     def number(keys: tuple[str, ...]) -> int | None:
@@ -547,12 +557,28 @@ def infer_paging(call: ApiCall, data: Any) -> Paging | None:
     total_records, total_pages = number(_TOTAL_KEYS), number(_PAGES_KEYS)
     if total_records is not None and 0 < total_records < len(records):  # a "total" of pages (jqGrid)
         total_pages, total_records = total_pages or total_records, None
-    more = next((f for k in _MORE_KEYS if (f := _as_flag(scalars.get(k))) is not None), None)
-    if more is None:
-        last_flag = next((f for k in _LAST_KEYS if (f := _as_flag(scalars.get(k))) is not None), None)
-        more = None if last_flag is None else not last_flag
+    return _Totals(total_records, total_pages, has_more(data, records))
+
+
+def more_than_shown(data: Any) -> bool:
+    """The answer is one page of a longer list: a has-more flag set, or a total beyond its records."""
+    records = records_of(data)
+    if not records:
+        return False
+    totals = _totals(data, records)
+    return bool(totals.more) or (totals.records or 0) > len(records) or (totals.pages or 0) > 1
+
+
+def infer_paging(call: ApiCall, data: Any) -> Paging | None:
+    """How to ask a list API for its other pages, when its answer says there are more.
+
+    The answer must hold records and a total (records or pages) beyond them, or a has-more flag
+    set; the parameter is the request's page number or offset, else the page number the answer
+    echoes (added to the request as the request would carry it).
+    """
+    records = records_of(data)
     located = _params(call)
-    if located is None:
+    if not records or located is None:
         return None
     where, params = located
     found: tuple[str, str, int, str] | None = None  # (style, key, value, size key)
@@ -570,6 +596,7 @@ def infer_paging(call: ApiCall, data: Any) -> Paging | None:
             found = ("offset", f"{prefix}.{offset[0]}" if prefix else offset[0], offset[1], size_key)
             break
     if found is None:  # the answer echoes its page number: ask for the next one the same way
+        scalars = _scalars(data, records)
         for name in _PAGE_KEYS:
             value = _as_int(scalars.get(name))
             if value is not None and name not in ("p", "pn", "curr"):
@@ -579,22 +606,67 @@ def infer_paging(call: ApiCall, data: Any) -> Paging | None:
         if found is None:
             return None
     style, key, current, size_key = found
-    size = size if size > 0 else len(records)
-    if style == "page" and total_pages is None and total_records is not None and size:
-        total_pages = math.ceil(total_records / size)
+    return _paging(where, key, style, current, size if size > 0 else len(records), size_key,
+                   _totals(data, records))
+
+
+def _paging(where: str, key: str, style: str, current: int, size: int, size_key: str,
+            totals: _Totals) -> Paging | None:
+    """The paging of a list whose parameter is known, if its answer says more pages follow."""
+    total_pages = totals.pages
+    if style == "page" and total_pages is None and totals.records is not None and size:
+        total_pages = math.ceil(totals.records / size)
     first = 0 if style == "page" and current == 0 else 1
     last: int | None = None
     if style == "page" and total_pages is not None:
         last = total_pages - 1 if first == 0 else total_pages
-    elif style == "offset" and total_records is not None and size:
-        last = (math.ceil(total_records / size) - 1) * size + (current % size)
+    elif style == "offset" and totals.records is not None and size:
+        last = (math.ceil(totals.records / size) - 1) * size + (current % size)
     elif style == "offset" and total_pages is not None and size:
         last = (total_pages - 1) * size + (current % size)
-    if last is None and not more:
+    if last is None and not totals.more:
         return None
-    if last is not None and last <= current and not more:
+    if last is not None and last <= current and not totals.more:
         return None
     return Paging(where, key, style, current, size, last, first, size_key)
+
+
+def paging_from_pair(first: ApiCall, first_data: Any, second: ApiCall, second_data: Any) -> Paging | None:
+    """The paging two requests of one list show (a first page, then what "load more" asked for).
+
+    They must go to the same endpoint and differ in one parameter (callbacks and cache-busters
+    aside): a number one more than before (or 2, absent before) is a page number, one a page's
+    records more (or that many, absent before) an offset, and a value the first page's last record
+    holds a cursor (``cursor`` names that record's field). Paging goes on from the second request.
+    """
+    if endpoint(first) != endpoint(second):
+        return None
+    a, b = _params(first), _params(second)
+    if a is None or b is None or a[0] != b[0]:
+        return None
+    where = b[0]
+    changed = [k for k in dict.fromkeys([*a[1], *b[1]])
+               if a[1].get(k) != b[1].get(k) and _norm_key(str(k)) not in _NOT_SUBSTITUTED]
+    records, later = records_of(first_data), records_of(second_data)
+    if len(changed) != 1 or changed[0] not in b[1] or not records:
+        return None
+    key = str(changed[0])
+    before, after = _as_int(a[1].get(key, None)), _as_int(b[1][key])
+    size = len(records)
+    sized = _find(b[1], _SIZE_KEYS)
+    size_key = sized[0] if sized else ""
+    totals = _totals(second_data, later) if later else _Totals(None, None, False)
+    next_page = (before is None and after == 2) or (before is not None and after == before + 1)
+    if after is not None and next_page:
+        return _paging(where, key, "page", after, sized[1] if sized else size, size_key, totals)
+    if after is not None and after == (before or 0) + size:
+        return _paging(where, key, "offset", after, size, size_key, totals)
+    last = records[-1] if isinstance(records[-1], dict) else {}
+    cursor = next((str(f) for f, v in last.items() if not isinstance(v, (dict, list)) and v is not None
+                   and str(v) == str(b[1][key]) and str(v) not in ("0", "1")), "")
+    if cursor and later and totals.more is not False:
+        return Paging(where, key, "cursor", 0, size, None, 1, size_key, cursor)
+    return None
 
 
 def _keys(data: Any) -> Iterator[str]:
@@ -616,7 +688,7 @@ def has_more(data: Any, records: list[Any]) -> bool | None:
     return None if last is None else not last
 
 
-def with_page(call: ApiCall, paging: Paging, value: int) -> ApiCall:
+def with_page(call: ApiCall, paging: Paging, value: Any) -> ApiCall:
     """The same request asking for page (or offset) ``value``, its other parameters as they were."""
     if paging.where == "query":
         parts = urlsplit(call.url)

@@ -8,9 +8,11 @@ request headers worth replaying, status, content type, body text; bounded in cou
 second, then clicks, one at a time, the visible, clickable (a button, a role, an ``onclick``, a
 pointer cursor) elements that are no followed link and whose own short text is disclosure
 vocabulary (部门预算, 部门决算, 预决算公开, 财政预决算, 三公经费, 绩效; no decoy such as 政策解读),
-waiting again after each. When no such node is left, it probes one record of each captured list that
-names no document (a body, a year: the texts of its records, found in the DOM): the request that
-click makes shows the family how to ask for every other record over plain HTTP. After each click the
+waiting again after each. When no such node is left, it clicks a "load more" (加载更多, 下一页)
+control once for each captured list that has more pages but no paging parameter in its request (the
+second request shows it), and probes one record of each captured list that names no document (a
+body, a year: the texts of its records, found in the DOM): the request that click makes shows the
+family how to ask for every other record over plain HTTP. After each click the
 rendered ``<a href>`` links are recorded; what is recorded after a click carries its label. Bounds
 (``RenderBounds``): answers and bytes per render, clicks (the family's share of the site's),
 seconds; each bound hit is noted in ``bounds_hit`` for the family to log. Every request the page
@@ -30,7 +32,14 @@ from scrapy_playwright.page import PageMethod
 
 from govbudget.crawler.classify import fiscal_year_of, names_decoy
 from govbudget.crawler.families.base import loads_json
-from govbudget.crawler.families.explorer_json import documents, record_lists
+from govbudget.crawler.families.explorer_json import (
+    ApiCall,
+    documents,
+    endpoint,
+    infer_paging,
+    more_than_shown,
+    record_lists,
+)
 from govbudget.crawler.link_policy import MIN_FISCAL_YEAR
 
 logger = logging.getLogger(__name__)
@@ -44,8 +53,12 @@ VOCABULARY = re.compile(
 _FILE_NAME = re.compile(r"\.(?:pdf|xlsx?|docx?|wps|et|zip|rar|7z|ofd|csv)$", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MAX_PROBE_TEXTS = 200
+# A control that shows a list's next page (its request tells how the list pages).
+_MORE_CONTROL = (r"^(?:点击)?(?:加载|查看|显示)?更多(?:内容|信息|数据)?$"
+                 r"|^(?:下一?页|后一页|[>›»]|>>|[Nn]ext|[Mm]ore)$")
 _MAX_LABEL = 30  # characters: a longer text is content, not a navigation node
 _MAX_LINKS = 3000  # per snapshot of the DOM's links
+_DEADLINE_MARGIN_S = 10.0
 _QUIET_S = 0.5  # the network counts as quiet after this long without a request in flight
 _WAIT_S = 6.0  # the longest wait for quiet after a load or a click
 _CAPTURED_TYPES = frozenset({"xhr", "fetch", "script"})
@@ -120,7 +133,10 @@ class Capture:
         self.section = ""  # the vocabulary node clicked last
         # per captured list naming no document: the label it was captured under, its records' texts
         self._probes: list[tuple[str, list[str]]] = []
+        self._unpaged = 0  # captured lists with more pages and no paging parameter to be seen
+        self._paged: set[tuple[str, str]] = set()  # their endpoints
         self._bytes = 0
+        self._latest = float("inf")
         self._inflight = 0
         self._last_activity = 0.0
         self._tasks: set[asyncio.Task[None]] = set()
@@ -148,8 +164,14 @@ class Capture:
         self.bounds_hit.clear()
         self.errors.clear()
         self._probes.clear()
+        self._unpaged = 0
+        self._paged.clear()
         self.label, self.section, self._bytes, self._inflight = "", "", 0, 0
-        self._last_activity = asyncio.get_running_loop().time()
+        now = self._last_activity = asyncio.get_running_loop().time()
+        # the whole render must end within the request's download deadline (browser_handler): keep
+        # a margin for the page's content and its closing
+        timeout = float(request.meta.get("download_timeout") or 0) if hasattr(request, "meta") else 0.0
+        self._latest = now + timeout - _DEADLINE_MARGIN_S if timeout > _DEADLINE_MARGIN_S else float("inf")
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_done)
         page.on("requestfailed", self._on_done)
@@ -169,6 +191,8 @@ class Capture:
         except Exception:
             return
         if kind not in _CAPTURED_TYPES or not 200 <= response.status < 300:
+            return
+        if kind == "script" and "?" not in response.url:  # JSONP names its callback in the query
             return
         if len(self.responses) + len(self._tasks) >= self.bounds.responses:
             self._hit(f"responses per render ({self.bounds.responses})")
@@ -208,6 +232,10 @@ class Capture:
             sent = await request.all_headers()
         except Exception:
             sent = {}
+        call = ApiCall(response.url, request.method, post, sent.get("content-type", ""))
+        if more_than_shown(data) and infer_paging(call, data) is None and endpoint(call) not in self._paged:
+            self._paged.add(endpoint(call))
+            self._unpaged += 1  # a "load more" click will show how its next page is asked for
         self._bytes += len(body)
         self.responses.append({
             "url": response.url, "method": request.method, "post_data": post,
@@ -222,7 +250,7 @@ class Capture:
     async def explore(self, page: Any) -> None:
         """The render's page method: wait, click the vocabulary nodes, record links; never raises."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.bounds.seconds
+        deadline = min(loop.time() + self.bounds.seconds, self._latest)
         try:
             await self._quiet(deadline)
             await self._click_through(page, deadline)
@@ -234,14 +262,21 @@ class Capture:
             await self._settle(deadline)
 
     async def _click_through(self, page: Any, deadline: float) -> None:
-        """Click each vocabulary node once; when none is left, probe one record of each list that
-        names no document (its answer shows which request a click on a record makes)."""
+        """Click each vocabulary node once; when none is left, "load more" of each list that pages
+        by a parameter its first request lacks, then probe one record of each list that names no
+        document (its answer shows which request a click on a record makes)."""
         loop = asyncio.get_running_loop()
         done: set[tuple[str, int]] = set()
-        probed = 0
+        probed = more = 0
         while True:
             pick = await self._next_node(page, done)
             probe = under = ""
+            paging = False
+            while pick is None and more < self._unpaged:  # a list's next page, to see how it is asked
+                more += 1
+                texts = await page.evaluate(_MARK, [_MORE_CONTROL, [], 12])
+                if texts:
+                    pick, paging = (0, texts[0]), True
             while pick is None and probed < len(self._probes):
                 under, wanted = self._probes[probed]
                 probed += 1
@@ -264,7 +299,7 @@ class Capture:
             before = page.url.split("#", 1)[0]
             if probe:  # what the probed record's answer holds is read under its list's label
                 self.section, self.label = under, f"{under} {probe}".strip()
-            else:
+            elif not paging:  # a "load more" click leaves the label as it was
                 self.section = self.label = text
             try:
                 await page.locator(f'[data-govbudget-click="{index}"]').first.click(timeout=3000)
