@@ -26,9 +26,10 @@ from govbudget.storage.fetch import utc_now
 from govbudget.storage.migrate import upgrade
 from govbudget.storage.rows import CaptureRow, Row
 
-__all__ = ["PARSE_STATUSES", "CaptureRow", "Catalog", "CatalogUnavailable", "Row"]
+__all__ = ["PARSE_STATUSES", "REGION_SOURCES", "CaptureRow", "Catalog", "CatalogUnavailable", "Row"]
 
 PARSE_STATUSES = ("ok", "partial", "failed")
+REGION_SOURCES = ("document", "link", "site", "crawl")  # strongest first: `tasks.regions_of`
 _OBJECT_INSERTS: dict[str, Any] = {}  # dialect name → the prebuilt objects upsert
 
 objects_t = StoredObject.__table__
@@ -260,6 +261,25 @@ class Catalog:
                     records_t.c.seq >= len(rows),
                 )
             )
+
+    def set_region(self, sha256: str, parser: str, region_code: str | None,
+                   region_source: str | None) -> None:
+        """Record whose region one parse result's file is (`region_code`) and what said so.
+
+        `region_source` is `document`, `link`, `site` or `crawl` (None with no code); the documents read
+        and exports take the region from here before the capture's.
+        """
+        if region_source not in (*REGION_SOURCES, None) or (region_code is None) != (region_source is None):
+            raise ValueError(f"region {region_code!r} from {region_source!r}: source must be one of "
+                             f"{REGION_SOURCES} with a code, or None without")
+        with self._write() as conn:
+            result = conn.execute(
+                update(parse_results_t)
+                .where(parse_results_t.c.sha256 == sha256, parse_results_t.c.parser == parser)
+                .values(region_code=region_code, region_source=region_source)
+            )
+            if result.rowcount == 0:
+                raise KeyError(f"no parse result of {sha256} by {parser!r}")
 
     def parse_status(self, sha256: str) -> str | None:
         """Status of the most recent parse of `sha256` (by parse time), or None if never parsed."""

@@ -124,6 +124,9 @@ class ParseResult(Base):
     errors: Mapped[list[Any]]
     parsed_at: Mapped[datetime]
     record_count: Mapped[int] = mapped_column(Integer)
+    # whose region the file is and what said so (document, link, site, crawl): `tasks.regions_of`
+    region_code: Mapped[str | None] = mapped_column(String(12))
+    region_source: Mapped[str | None] = mapped_column(String(16))
 
 
 class Record(Base):

@@ -21,7 +21,7 @@ records_t = Record.__table__
 
 DOCUMENT_KEYS = (
     "sha256", "url", "referrer", "link_text", "title", "doc_kind", "fiscal_year", "phase", "department",
-    "region_code", "format", "size", "fetched_at", "storage_key", "parse_status",
+    "region_code", "format", "size", "fetched_at", "storage_key", "parse_status", "region_source",
 )  # fmt: skip
 # Capture fields that the parser's `document` record may fill when the crawler could not tell.
 DOCUMENT_FALLBACKS = ("title", "department", "fiscal_year", "phase", "format", "region_code")
@@ -41,7 +41,8 @@ def latest_parse() -> Any:
         partition_by=parse_results_t.c.sha256,
         order_by=(parse_results_t.c.parsed_at.desc(), parse_results_t.c.id.desc()),
     )
-    cols = (parse_results_t.c.sha256, parse_results_t.c.parser, parse_results_t.c.status)
+    cols = (parse_results_t.c.sha256, parse_results_t.c.parser, parse_results_t.c.status,
+            parse_results_t.c.region_code, parse_results_t.c.region_source)
     return select(*cols, rank.label("rn")).subquery("lp")
 
 
@@ -109,6 +110,8 @@ def documents() -> Select[Any]:
             objects_t.c.storage_key,
             *capture_cols,
             lp.c.status.label("parse_status"),
+            lp.c.region_code.label("parsed_region_code"),
+            lp.c.region_source.label("parsed_region_source"),
             doc.c.data.label("document"),
         )
         .select_from(
@@ -121,9 +124,17 @@ def documents() -> Select[Any]:
 
 
 def document_row(row: dict[str, Any]) -> dict[str, Any]:
-    """Shape one `documents()` row: fixed keys, ISO time, parser's document record filling blanks."""
+    """Shape one `documents()` row: fixed keys, ISO time, parser's document record filling blanks.
+
+    The region is the one the parse task inferred (`region_source` says from what); a file not yet
+    parsed, or parsed before regions were inferred, has its capture's (the crawl's, source `crawl`).
+    """
     document = row.get("document") or {}
     out = {key: row.get(key) for key in DOCUMENT_KEYS}
+    if row.get("parsed_region_source") is not None:
+        out["region_code"], out["region_source"] = row["parsed_region_code"], row["parsed_region_source"]
+    elif out["region_code"] is not None:
+        out["region_source"] = "crawl"
     for key in DOCUMENT_FALLBACKS:
         if out[key] is None and document.get(key) is not None:
             out[key] = document[key]

@@ -33,6 +33,7 @@ from govbudget.tasks.app import app
 from govbudget.tasks.interrupts import Interrupted, interruptible
 from govbudget.tasks.parse_lease import LEASE_TTL_S, parse_once
 from govbudget.tasks.parse_sandbox import Limits, Target, parse_sandboxed
+from govbudget.tasks.regions_of import region_of
 from govbudget.tasks.runtime import Services, services
 from govbudget.tasks.settings import Settings
 
@@ -121,10 +122,13 @@ def parse_limited(data: bytes, filename: str | None, settings: Settings, *,
 
 
 def _save(svc: Services, sha256: str, outcome: ParseOutcome, capture: Row | None) -> None:
-    """Save one outcome; a document that names no region takes the one its file was captured for."""
-    if capture is not None and capture.region_code and not outcome.document.get("region_code"):
-        outcome.document["region_code"] = capture.region_code
+    """Save one outcome with the file's own region: the place its document names, else its link's,
+    its portal's or its crawl's (`tasks.regions_of`), kept on the document record and the result."""
+    code, source = region_of(svc, outcome.document, capture)
+    outcome.document["region_code"] = code
+    outcome.document["region_source"] = source
     svc.catalog.save_parse_result(sha256, outcome.parser, outcome.status, outcome.errors, outcome.records)
+    svc.catalog.set_region(sha256, outcome.parser, code, source)
 
 
 @app.task(
