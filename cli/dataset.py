@@ -119,8 +119,7 @@ def export(
                 ),
             )
         except ExportError as exc:
-            console.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2) from exc
+            fail(str(exc))
     if as_json:
         sys.stdout.write(json.dumps(summary.as_dict(), ensure_ascii=False) + "\n")
         return
@@ -166,8 +165,7 @@ def panel(
     try:
         spec = PanelSpec(measure, classification, level, table_kind, phase)
     except PanelError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+        fail(str(exc))
     svc = services(data_dir)
     with console.status("building the panel"):
         table = build(svc.catalog, spec, selection)
