@@ -8,9 +8,11 @@ worker on a real Redis broker.
 
 from __future__ import annotations
 
+import io
 import json
 import time
 import uuid
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -285,3 +287,17 @@ def test_reparse_queues_through_celery_and_a_worker_parses(
     diff = diff_parsers(svc.catalog, "0.1.0", PARSER_VERSION).as_dict()
     assert diff["documents"]["compared"] == 2
     assert diff["line_items"]["added"] == 2 * 13
+
+
+def test_zip_members_are_not_selected_apart_from_their_archive(svc: Services) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("一.html", budget_html("一"))
+        zf.writestr("二.html", budget_html("二"))
+    fetch = Fetch(url="http://portal.example/all.zip", body=buf.getvalue(), kind="file", region_code="130400")
+    sha = svc.archive.archive(fetch).sha256
+    members = [e["sha256"] for e in enqueue_parse(sha)]
+    assert len(members) == 2 and all(_parsers(svc, m) == [OLD] for m in members)
+    report = reparse(svc, region="130400", dry_run=True)
+    assert [f["sha256"] for f in report.selected] == [sha]  # its parse archives and parses them again
+    assert report.considered == 1
