@@ -179,7 +179,7 @@ LINE_ITEM = (
     F("row_role", "string", "detail, subtotal or total", ROW_ROLES),
     F("measure", "string", "the column, SCHEMA.md measure vocabulary", MEASURES),
     F("measure_label", "string", "the column header as printed"),
-    F("amount", "decimal", "amount as printed, in `unit`"),
+    F("amount", "decimal", "amount as printed, in `unit`", unit="`unit` (万元 or 元)"),
     F("unit", "string", "unit of `amount` (万元 or 元)"),
     F("amount_yuan", "decimal", "the amount in yuan", unit="元"),
     F("seq", "string", "printed row number (序号) when the table has one"),
@@ -207,7 +207,7 @@ INDICATOR = (
 FACT = (
     RECORD_ID,
     F("fact", "string", "which figure (SCHEMA.md fact vocabulary)", FACTS),
-    F("amount", "decimal", "amount as stated, in `unit`"),
+    F("amount", "decimal", "amount as stated, in `unit`", unit="`unit` (万元, 元 or 亿元)"),
     F("unit", "string", "unit of `amount`"),
     F("amount_yuan", "decimal", "the amount in yuan", unit="元"),
     F("sentence", "string", "the sentence the figure came from"),

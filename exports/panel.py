@@ -8,12 +8,13 @@ year is flagged `recoded`. The researcher decides whether to link them.
 
 One disclosure is often published twice (a PDF and an XLSX of the same tables): rows from several
 files of the same department and year are one panel row when they agree (`sources` lists them all)
-and are flagged `conflict` when they do not, keeping the value of the most recently captured file.
+and are flagged `conflict` when they do not. The value kept is the one of the file the export marks
+`canonical` (exports/disclosures.py, the one rule: a revision over what it supersedes, then the most
+complete parse, XLSX before PDF), so the panel and `SUM` over canonical export rows agree.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ import pyarrow as pa
 
 from govbudget.exports.collect import Selection, file_documents
 from govbudget.exports.convert import BadValue, to_decimal
+from govbudget.exports.disclosures import Content, norm_name, rank
 from govbudget.exports.fields import DECIMAL_PRECISION, DECIMAL_SCALE
 from govbudget.parsers.tables.measures import MEASURES
 
@@ -89,17 +91,20 @@ CellKey = tuple[str, str, int, str]  # region, department, fiscal year, code
 
 @dataclass
 class _Cell:
-    name: str
     values: dict[str, Decimal] = field(default_factory=dict)  # sha256 -> amount_yuan
+    names: dict[str, str] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
-    latest: str = ""  # sha256 of the most recently captured file
-    latest_at: str = ""
+    latest: str = ""  # sha256 of the file whose value is kept (see `_kept`)
+    name: str = ""
 
 
-def _norm(text: str | None) -> str:
-    """Department or row name without spaces or ordinals, for comparing across years."""
-    text = re.sub(r"\s+", "", text or "")
-    return re.sub(r"^[一二三四五六七八九十]+、", "", text)
+_norm = norm_name
+
+
+def _preference(doc: dict[str, Any], items: int) -> tuple[Any, ...]:
+    """The file a panel cell keeps: the export's canonical file first, then one not superseded, then
+    the canonical rule itself (files handed in without marks)."""
+    return (not doc.get("canonical"), doc.get("superseded_by") is not None, rank(doc, items))
 
 
 def build_panel(
@@ -108,8 +113,11 @@ def build_panel(
     """The panel from file documents (`collect.file_documents`) and their `line_item` records."""
     by_sha = {d["sha256"]: d for d in docs if d.get("phase") in (None, spec.phase)}
     cells: dict[CellKey, _Cell] = {}
+    content: dict[str, Content] = {}
     for item in items:
         doc = by_sha.get(item.get("doc"))
+        if doc is not None:
+            content.setdefault(doc["sha256"], Content()).add(item)
         if doc is None or doc.get("fiscal_year") is None or not _wanted(item, spec):
             continue
         try:
@@ -118,13 +126,19 @@ def build_panel(
             continue  # no comparable number; the export keeps the raw value in `extra`
         region, dept = doc.get("region_code") or "", _norm(doc.get("department"))
         key = (region, dept, int(doc["fiscal_year"]), item["code"])
-        cell = cells.setdefault(key, _Cell(name=item.get("name") or ""))
+        cell = cells.setdefault(key, _Cell())
         cell.values[doc["sha256"]] = amount
-        cell.urls[doc["sha256"]] = doc.get("url") or ""
-        captured = doc.get("fetched_at") or ""
-        if captured >= cell.latest_at:
-            cell.latest, cell.latest_at, cell.name = doc["sha256"], captured, item.get("name") or cell.name
+        cell.names[doc["sha256"]] = item.get("name") or ""
+        cell.urls[doc["sha256"]] = doc.get("url") or doc.get("source_url") or ""
+    for cell in cells.values():
+        cell.latest = min(cell.values, key=lambda sha: _preference(by_sha[sha], _count(content, sha)))
+        cell.name = cell.names[cell.latest] or next((n for n in cell.names.values() if n), "")
     return _rows(cells, spec)
+
+
+def _count(content: dict[str, Content], sha: str) -> int:
+    c = content.get(sha)
+    return c.items if c else 0
 
 
 def _wanted(item: dict[str, Any], spec: PanelSpec) -> bool:
