@@ -292,6 +292,7 @@ def test_documents_have_exactly_the_contract_keys(catalog: Catalog) -> None:
     assert set(doc) == {
         "sha256", "url", "referrer", "link_text", "title", "doc_kind", "fiscal_year", "phase",
         "department", "region_code", "format", "size", "fetched_at", "storage_key", "parse_status",
+        "region_source",
     }  # fmt: skip
     assert doc["fetched_at"] == T0.isoformat()
     assert doc["storage_key"] == content_key(sha)
