@@ -809,3 +809,70 @@ def test_a_cursor_walk_asks_after_each_pages_last_record_until_a_short_page() ->
     assert [n.url for n in nxt] == [HOST + "/api/feed?kind=a&after=x9&cb=cb_2"]
     last = answer(nxt[0], json.dumps({"items": FEED[:0]}).encode())
     assert [o for o in explorer.FAMILY.requests(last, ctx.for_response()) if not isinstance(o, Link)] == []
+
+
+# -- the render's own bounds, on a stand-in for a browser page -------------------------------------------
+class FakePage:
+    """Answers the explorer's DOM questions from a fixed list of clickable texts; clicks are noted."""
+
+    url = HOST + "/app/"
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts, self.clicked = texts, []  # type: ignore[var-annotated]
+
+    async def evaluate(self, script: str, arg: Any = None) -> Any:
+        if isinstance(arg, list) and len(arg) == 3:  # the marking script: vocabulary or exact texts
+            pattern, exact, _ = arg
+            return [t for t in self.texts if (t in exact if exact else re.search(pattern, t))]
+        return []  # links, unmarking
+
+    def locator(self, selector: str) -> Any:
+        page = self
+
+        class First:
+            async def click(self, timeout: float) -> None:
+                index = int(re.search(r'"(\d+)"', selector).group(1))  # type: ignore[union-attr]
+                page.clicked.append(index)
+
+        class Locator:
+            first = First()
+
+        return Locator()
+
+
+def _explore(capture: Capture, page: FakePage) -> None:
+    import asyncio
+
+    async def run() -> None:
+        await capture.attach(page_events(), Request(HOST + "/app/", meta={"download_timeout": 60}))
+        await capture.explore(page)
+
+    asyncio.run(run())
+
+
+def page_events() -> Any:
+    class Events:
+        def on(self, event: str, handler: Any) -> None:
+            pass
+
+    return Events()
+
+
+def test_clicks_per_render_are_bounded_and_the_bound_noted() -> None:
+    capture = Capture(RenderBounds(clicks=2))
+    _explore(capture, FakePage(["部门预算", "部门决算", "三公经费", "机构职能"]))
+    assert capture.clicks == ["部门预算", "部门决算"]
+    assert capture.bounds_hit == ["clicks per render (2)"]
+
+
+def test_seconds_per_render_are_bounded_and_the_bound_noted() -> None:
+    capture = Capture(RenderBounds(seconds=0))
+    _explore(capture, FakePage(["部门预算"]))
+    assert capture.clicks == [] and capture.bounds_hit == ["seconds per render (0)"]
+
+
+def test_each_vocabulary_node_is_clicked_once_and_labels_what_follows() -> None:
+    capture = Capture()
+    _explore(capture, FakePage(["政策解读", "部门预算", "绩效", "部门预算公开.pdf"]))
+    assert capture.clicks == ["部门预算", "绩效"] and capture.bounds_hit == []
+    assert (capture.label, capture.section) == ("绩效", "绩效")
