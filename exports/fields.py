@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from govbudget.parsers.checks import CHECKS
 from govbudget.parsers.narrative.facts import FACTS
+from govbudget.parsers.outcome import STATUSES
 from govbudget.parsers.performance.garbage import GARBAGE_CHECKS
 from govbudget.parsers.tables.measures import MEASURES
 from govbudget.parsers.tables.titles import TABLE_KINDS
@@ -55,7 +56,6 @@ _FRICTIONLESS = {
 
 # The vocabularies a column's values come from (SCHEMA.md), as `enum` constraints in datapackage.json
 # and allowed values in docs/DATA_DICTIONARY.md. Parser vocabularies are imported, never copied.
-STATUSES = ("ok", "partial", "failed")
 PHASES = ("budget", "final")
 SCOPES = ("government", "department", "unit")
 SIDES = ("income", "expenditure")
@@ -223,7 +223,8 @@ CHECK = (
     F("actual", "decimal", "actual value, when numeric (else only in actual_text)"),
     F("expected_text", "string", "expected value as emitted by the parser"),
     F("actual_text", "string", "actual value as emitted by the parser"),
-    F("table_kind", "string", "table the check ran on, when it names one", TABLE_KINDS),
+    F("table_kind", "string", "table the check ran on, when it names one (a cross_table check names "
+      "both, joined by `|`)"),
     F("measure", "string", "measure compared, when it names one"),
 )
 

@@ -139,14 +139,17 @@ def datapackage(
     rows: dict[str, int],
     files: dict[str, tuple[str, int]] | None = None,
     parsers: list[str] | None = None,
+    regions_complete: bool = True,
 ) -> dict[str, Any]:
     """The Frictionless Data Package descriptor for the files of one export: field types and enums,
     primary and foreign keys, each file's sha256 and size, govbudget's version, the parser versions of
     the exported records and a citation."""
     resources = []
     written = (*RESOURCES, REGIONS)
-    # an empty `regions` (no region registry handed in) is no table to point at
-    present = {res.name for res in written if res is not REGIONS or rows.get(REGIONS.name)}
+    # an empty `regions` (no region registry handed in), or one missing a code the documents name, is
+    # no table to point at
+    present = {res.name for res in written
+               if res is not REGIONS or (rows.get(REGIONS.name) and regions_complete)}
     for res in written:
         schema: dict[str, Any] = {"fields": [f.frictionless() for f in res.fields]}
         if res.primary_key:
@@ -163,7 +166,9 @@ def datapackage(
             "mediatype": _MEDIATYPES[fmt],
             "schema": schema,
         }
-        if files and res.name in files:
+        if files and res.name in files and fmt == "csv":
+            # Frictionless checks these against the file it reads; it reads Parquet through pandas and
+            # counts no bytes, so a Parquet file's digest and size are in `govbudget.files` only.
             digest, size = files[res.name]
             descriptor["hash"] = f"sha256:{digest}"
             descriptor["bytes"] = size
@@ -187,6 +192,8 @@ def datapackage(
             "version": release,
             "parsers": sorted(parsers or []),
             "citation": CITATION.format(version=release),
+            "files": {f"{name}.{fmt}": {"sha256": digest, "bytes": size}
+                      for name, (digest, size) in (files or {}).items()},
             "region": selection.region,
             "years": list(selection.years) if selection.years else None,
             "rows": rows,
@@ -226,7 +233,9 @@ def export(
     regions = region_rows(docs, describe_region)
     summary.rows[REGIONS.name] = _write_file(out_dir / f"{REGIONS.name}.{fmt}", fmt, REGIONS, regions)
     summary.files[REGIONS.name] = file_digest(out_dir / f"{REGIONS.name}.{fmt}")
-    package = datapackage(fmt, selection, summary.rows, summary.files, summary.parsers)
+    named = {d["region_code"] for d in docs if d.get("region_code")}
+    complete = named <= {r.get("region_code") for r in regions}
+    package = datapackage(fmt, selection, summary.rows, summary.files, summary.parsers, complete)
     tmp = summary.datapackage.with_suffix(".json.partial")
     tmp.write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
     tmp.replace(summary.datapackage)

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
+from govbudget.corpus.seeds import SEEDS
 from govbudget.corpus.truth import truth_records
 from govbudget.exports.collect import Selection
-from govbudget.exports.fields import RESOURCES
+from govbudget.exports.fields import REGIONS, RESOURCES
 from govbudget.exports.writer import export
 from govbudget.tasks.crawl import crawl_config, run_crawl
 from govbudget.tasks.runtime import Services, configure
@@ -82,9 +83,21 @@ def archived_files(dataset: Dataset) -> dict[str, dict[str, Any]]:
     return files
 
 
+def printed_region(doc: Any, site: Any) -> str:
+    """The region a served file prints: its site's, for that place's departments (and files the
+    simulator did not render itself, such as ZIP members); else its seed's documented place (邯郸's
+    portal posts 北戴河区, 大厂 and 门源 files)."""
+    place = site.name
+    for word in ("人民政府", "财政局", "预决算公开平台"):
+        place = place.removesuffix(word)
+    if doc is None or doc.department.startswith(place):
+        return str(site.region_code)
+    return str(SEEDS[doc.seed_id].region_code)
+
+
 def simulator_cells(dataset: Dataset) -> set[tuple[str, int]]:
-    """(region, fiscal year) of every archived file, from the simulator: the region of the site whose
-    pages link it (the latest-crawled one when two sites do) and the year the corpus rendered."""
+    """(region, fiscal year) of every archived file, from the simulator: the region it prints
+    (`printed_region`, judged from the latest-crawled site linking it) and the year the corpus rendered."""
     expected = dataset.sim.expected_disclosures()
     sites = dataset.sim.sites
     cells = set()
@@ -93,7 +106,7 @@ def simulator_cells(dataset: Dataset) -> set[tuple[str, int]]:
         owners = [s for s in sites if any(u.startswith(s.start_url) for u in urls)]
         assert owners, f"no simulator site serves {urls}"
         year = expected[sha].fiscal_year if sha in expected else doc["fiscal_year"]
-        cells.add((owners[-1].region_code, year))
+        cells.add((printed_region(expected.get(sha), owners[-1]), year))
     return cells
 
 
@@ -166,19 +179,30 @@ def test_pandas_reads_decimals_and_integers(parquet_export: Path, dataset: Datas
     assert list(empty.columns)[:4] == ["sha256", "source_url", "captured_at", "locator"]
 
 
+def _kinds(report: Any) -> dict[str, list[str]]:
+    """A failed validation's errors by type, with the first message of each."""
+    out: dict[str, list[str]] = {}
+    for _task, kind, message in report.flatten(["taskNumber", "type", "message"]):
+        out.setdefault(kind, []).append(message)
+    return {k: [str(len(v)), v[0][:300]] for k, v in out.items()}
+
+
 def test_datapackage_validates_with_frictionless(
     parquet_export: Path, dataset: Dataset, tmp_path: Path
 ) -> None:
     from frictionless import validate
 
     report = validate(str(parquet_export / "datapackage.json"))
-    assert report.valid, report.flatten(["type", "message"])[:5]
+    assert report.valid, _kinds(report)
     csv_dir = tmp_path / "csv"
     summary = export(dataset.svc.catalog, csv_dir, "csv")
     report = validate(str(csv_dir / "datapackage.json"))
-    assert report.valid, report.flatten(["type", "message"])[:5]
+    assert report.valid, _kinds(report)
     package = json.loads((csv_dir / "datapackage.json").read_text(encoding="utf-8"))
-    assert [r["name"] for r in package["resources"]] == [r.name for r in RESOURCES]
+    items = next(r for r in package["resources"] if r["name"] == "line_items")
+    assert items["hash"].startswith("sha256:")
+    assert items["bytes"] == (csv_dir / "line_items.csv").stat().st_size
+    assert [r["name"] for r in package["resources"]] == [r.name for r in (*RESOURCES, REGIONS)]
     amount = next(f for f in package["resources"][2]["schema"]["fields"] if f["name"] == "amount")
     assert amount["type"] == "number" and amount["description"]
     assert summary.rows["line_items"] == report.tasks[2].stats["rows"]
@@ -199,3 +223,91 @@ def test_region_and_years_filter(dataset: Dataset, tmp_path: Path) -> None:
     hebei = {sha for sha, d in archived_files(dataset).items() if (d["region_code"] or "").startswith("13")}
     assert "130400" in {d["region_code"] for d in archived_files(dataset).values()}
     assert province.rows["documents"] == len(hebei), "130000 covers 130400 too"
+
+
+def test_one_copy_per_disclosure_is_canonical(parquet_export: Path, dataset: Dataset) -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    docs, items = f"'{parquet_export}/documents.parquet'", f"'{parquet_export}/line_items.parquet'"
+    pdf_xlsx = handan_2022(dataset)
+    marks = con.execute(f"SELECT format, disclosure_id, canonical FROM {docs} WHERE sha256 IN (?, ?) "
+                        "ORDER BY format", pdf_xlsx).fetchall()
+    assert [m[0] for m in marks] == ["pdf", "xlsx"]
+    assert marks[0][1] == marks[1][1] and (marks[0][2], marks[1][2]) == (False, True)
+    got = con.execute(f"SELECT table_kind, measure, sum(amount) FROM {items} WHERE disclosure_id = ? "
+                      "AND canonical GROUP BY ALL", [marks[0][1]]).fetchall()
+    expected = seed_totals()
+    assert {(k, m): Decimal(v) for k, m, v in got if k in seed_kinds(expected)} == expected
+    both = con.execute(f"SELECT count(*) FROM {items} WHERE disclosure_id = ?", [marks[0][1]]).fetchone()
+    one = con.execute(f"SELECT count(*) FROM {items} WHERE disclosure_id = ? AND canonical",
+                      [marks[0][1]]).fetchone()
+    assert both is not None and one is not None and both[0] == 2 * one[0]
+    per_disclosure = con.execute(f"SELECT disclosure_id, count(*) FILTER (canonical) FROM {docs} GROUP BY 1")
+    assert {n for _, n in per_disclosure.fetchall()} == {1}
+
+
+def test_every_line_item_names_its_table_and_no_value_is_invalid(parquet_export: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    items, tables = f"'{parquet_export}/line_items.parquet'", f"'{parquet_export}/tables.parquet'"
+    assert con.execute(f"SELECT count(*) FROM {items} WHERE table_id IS NULL").fetchone() == (0,)
+    wrong = con.execute(f"SELECT count(*) FROM {items} i JOIN {tables} t USING (table_id) "
+                        "WHERE i.table_kind <> t.table_kind OR i.sha256 <> t.sha256").fetchone()
+    assert wrong == (0,)
+    n_tables = con.execute(f"SELECT count(*), count(DISTINCT table_id) FROM {tables}").fetchone()
+    assert n_tables is not None and n_tables[0] == n_tables[1] > 0
+    for res in RESOURCES:
+        bad = con.execute(f"SELECT count(*) FROM '{parquet_export}/{res.name}.parquet' "
+                          "WHERE extra LIKE '%\"_invalid\"%'").fetchone()
+        assert bad == (0,), res.name
+    worded = con.execute(f"SELECT count(*) FROM '{parquet_export}/checks.parquet' "
+                         "WHERE expected IS NULL AND expected_text IS NOT NULL").fetchone()
+    assert worded is not None and worded[0] > 0, "worded checks keep their text"
+
+
+def test_datapackage_has_keys_hashes_version_and_citation(parquet_export: Path) -> None:
+    import hashlib
+
+    package = json.loads((parquet_export / "datapackage.json").read_text(encoding="utf-8"))
+    by_name = {r["name"]: r for r in package["resources"]}
+    assert by_name["line_items"]["schema"]["primaryKey"] == ["record_id"]
+    assert by_name["tables"]["schema"]["primaryKey"] == ["table_id"]
+    foreign = by_name["line_items"]["schema"]["foreignKeys"]
+    refs = {(fk["fields"], fk["reference"]["resource"]) for fk in foreign}
+    assert refs == {("table_id", "tables"), ("sha256", "documents")}
+    tables_fk = by_name["tables"]["schema"]["foreignKeys"]
+    assert tables_fk == [{"fields": "sha256", "reference": {"resource": "documents", "fields": "sha256"}}]
+    measure = next(f for f in by_name["line_items"]["schema"]["fields"] if f["name"] == "measure")
+    assert {"total", "basic", "other"} <= set(measure["constraints"]["enum"])
+    files = package["govbudget"]["files"]
+    assert set(files) == {r["path"] for r in package["resources"]}
+    for res in package["resources"]:
+        data = (parquet_export / res["path"]).read_bytes()
+        assert files[res["path"]] == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    from importlib.metadata import version
+
+    assert package["version"] == version("govbudget") == package["govbudget"]["version"]
+    assert package["govbudget"]["parsers"] and all("@" in p for p in package["govbudget"]["parsers"])
+    assert version("govbudget") in package["govbudget"]["citation"]
+
+
+def test_csv_codes_stay_strings_in_pandas_and_duckdb(dataset: Dataset, tmp_path: Path) -> None:
+    """The README's loader snippets: field types from datapackage.json, codes read as text."""
+    import duckdb
+    import pandas as pd
+
+    export(dataset.svc.catalog, tmp_path, "csv")
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    items = next(r for r in package["resources"] if r["name"] == "line_items")
+    strings = {f["name"]: str for f in items["schema"]["fields"] if f["type"] == "string"}
+    frame = pd.read_csv(tmp_path / "line_items.csv", dtype=strings, keep_default_na=False, na_values=[""])
+    codes = set(frame["code"].dropna())
+    assert "208" in codes and any(len(c) == 7 for c in codes), sorted(codes)[:10]
+    assert all(isinstance(c, str) and "." not in c for c in codes)
+    types = {name: "VARCHAR" for name in strings}
+    rel = duckdb.connect().execute(
+        "SELECT DISTINCT code FROM read_csv(?, header = true, types = ?) WHERE code IS NOT NULL",
+        [str(tmp_path / "line_items.csv"), types])
+    assert {r[0] for r in rel.fetchall()} == codes
