@@ -102,9 +102,11 @@ def export(
     """
     from govbudget.crawler.regions import division_row
     from govbudget.exports.fields import RESOURCES
-    from govbudget.exports.writer import ExportError
+    from govbudget.exports.writer import FORMATS, ExportError
     from govbudget.exports.writer import export as run_export
 
+    if fmt not in FORMATS:  # before the data folder is opened: the first mistake is the one named
+        fail(f"format must be one of {FORMATS}, got {fmt!r}")
     selection = _selection(region, years)
     svc = services(data_dir)
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),

@@ -3,8 +3,9 @@
 On a terminal a spinner line is updated as pages and files arrive. When standard error is not a
 terminal (a cron job, ``nohup``, a CI log), a live display would print nothing, so one line is
 written every `interval` seconds instead, with the counts and the rates per minute, and a last line
-when the crawl ends. Any event moves the clock on, the crawl's heartbeats included, so a quiet
-crawl still gets its line.
+when the crawl ends (not when it raised: a refused start, a failure and a signal have their own
+line). Any event moves the clock on, the crawl's heartbeats included, so a quiet crawl still gets
+its line.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class CrawlProgress:
 
     def __exit__(self, *exc: object) -> None:
         self.progress.__exit__(*exc)  # type: ignore[arg-type]
-        if not self.live:
+        if not self.live and exc[0] is None:  # a refused start, a failure or a signal says so itself
             self._line("crawl ended")
 
     def update(self, event: dict[str, Any]) -> None:
