@@ -199,3 +199,30 @@ def test_export_has_regions_resource_and_region_columns(
     assert items.num_rows and None not in items.column("region_code").to_pylist()
     by_name = export(unregioned.catalog, tmp_path / "hd", "parquet", Selection.parse(code("邯郸市")))
     assert 0 < by_name.rows["documents"] < len(documents)
+
+
+def test_commands_take_a_region_name(unregioned: Services, tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from govbudget.cli import app
+
+    runner = CliRunner()
+    data_dir = str(unregioned.settings.data_dir)
+    result = runner.invoke(app, ["report", "--region", "邯郸市", "--data-dir", data_dir, "--json"])
+    assert result.exit_code == 0, result.output
+    coverage = json.loads(result.stdout.strip().splitlines()[-1])["coverage"]
+    assert coverage and {c["region_code"] for c in coverage} == {code("河北省邯郸市")}
+    out = str(tmp_path / "x")
+    result = runner.invoke(app, ["export", "--region", "河北省", "--format", "csv", "--out", out,
+                                 "--data-dir", data_dir, "--json"])
+    assert result.exit_code == 0, result.output
+    regions = (tmp_path / "x" / "regions.csv").read_text(encoding="utf-8")
+    assert "北戴河区" in regions and "杭州市" not in regions
+    result = runner.invoke(app, ["panel", "--region", "北戴河区", "--data-dir", data_dir])
+    assert result.exit_code == 0, result.output
+    rows = result.stdout.strip().splitlines()
+    assert len(rows) > 1 and all(code("北戴河区") in row for row in rows[1:])
+    result = runner.invoke(app, ["report", "--region", "朝阳区", "--data-dir", data_dir])
+    assert result.exit_code == 2 and "unknown region" in result.output
