@@ -123,6 +123,11 @@ def test_heatmap_click_cell_open_document(dashboard: str, browser: Any, data: Da
     xlsx_sha = next(s for s in handan_2022(data) if s != pdf_sha)
     page.goto(f"{dashboard}/documents/{xlsx_sha}")
     assert "903.22" in page.locator("#original").inner_text()
+    # a sheet row's locator links to that row of the rendered sheet
+    link = page.locator("tr.item", has_text="医疗保障管理事务").first.locator("a.where")
+    assert re.fullmatch(r"工作表「.+」第\d+行", link.inner_text())
+    link.click()
+    assert "医疗保障管理事务" in page.locator("table.sheet tr:target").inner_text()
     _shot(page, "document_xlsx")
 
     for name in ("checks", "crawls"):
