@@ -311,3 +311,16 @@ def test_csv_codes_stay_strings_in_pandas_and_duckdb(dataset: Dataset, tmp_path:
         "SELECT DISTINCT code FROM read_csv(?, header = true, types = ?) WHERE code IS NOT NULL",
         [str(tmp_path / "line_items.csv"), types])
     assert {r[0] for r in rel.fetchall()} == codes
+
+
+def test_documents_point_at_regions_only_when_regions_holds_their_codes() -> None:
+    from govbudget.exports.writer import datapackage
+
+    def refs(rows: int, complete: bool) -> list[dict[str, Any]]:
+        package = datapackage("csv", Selection(), {"regions": rows}, regions_complete=complete)
+        docs = next(r for r in package["resources"] if r["name"] == "documents")
+        return docs["schema"].get("foreignKeys", [])
+
+    to_regions = {"fields": "region_code", "reference": {"resource": "regions", "fields": "region_code"}}
+    assert refs(3, True) == [to_regions]
+    assert refs(0, True) == [] and refs(3, False) == []
