@@ -82,7 +82,8 @@ def test_demo_then_docs_and_records(tmp_path: Path) -> None:
 
     docs = [json.loads(line) for line in _run("docs", "--jsonl", "--data-dir", str(data)).stdout.splitlines()]
     keys = {"sha256", "url", "referrer", "link_text", "title", "doc_kind", "fiscal_year", "phase",
-            "department", "region_code", "format", "size", "fetched_at", "storage_key", "parse_status"}
+            "department", "region_code", "format", "size", "fetched_at", "storage_key", "parse_status",
+            "region_source"}
     assert docs and all(set(d) == keys for d in docs)
     assert {d["doc_kind"] for d in docs} >= {"page", "budget"}
     budget = next(d for d in docs if d["doc_kind"] == "budget" and d["format"] == "pdf")
