@@ -36,6 +36,12 @@ _MOUNT_WORDS = b"|".join(re.escape(n.encode()) for n in sorted(_MOUNT_NAMES))
 _MOUNT_HINT = re.compile(  # a cheap look at the bytes before the XPath look at the tree
     rb"<(?:app-root|router-view|ng-view|ui-view)\b|\b(?:v-cloak|ng-app|ng-view|ui-view|data-reactroot|"
     rb"data-v-app)\b|(?:id|class)\s*=\s*[\"']?[^\"'>]*?\b(?:" + _MOUNT_WORDS + rb")\b", re.I)
+# Elements a list is built in, and how a script looks one up by its id.
+_CONTAINERS = " or ".join(f"self::{t}" for t in (
+    "div", "ul", "ol", "dl", "table", "tbody", "section", "main", "article"))
+_LOOKUP = (r"getElementById\(\s*['\"]{id}['\"]|['\"]#{id}(?![\w-])|\bel\s*:\s*['\"]#{id}['\"]")
+_MAX_SCRIPT_CHARS = 500_000
+_LIST_NAME = re.compile(r"list|items|rows|records|result|grid|table|docs|files", re.I)
 _BODY_START = re.compile(r"<body\b[^>]*>", re.I)
 _HIDDEN_BLOCKS = re.compile(r"<!--.*?-->|<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
 _TAGS = re.compile(r"<[^>]*>")
@@ -154,9 +160,10 @@ def _body_of_scripts_sign(response: TextResponse) -> str:
 
 
 def _empty_mount_sign(response: TextResponse) -> str:
-    """The first empty mount node of the page (``empty mount node <tag#id>``), or ``""``."""
-    if not _MOUNT_HINT.search(response.body):  # cheap: most pages name no mount at all
-        return ""
+    """The first empty mount node of the page (``empty mount node <tag#id>``), or ``""``: one named
+    or marked as a framework's, else an empty container the page's own script looks up by its id."""
+    if not _MOUNT_HINT.search(response.body):  # cheap: most pages name no framework's mount at all
+        return _filled_by_script(response)
     lower = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
     named = " or ".join(
         [f"{lower.format('@id')}='{n}'" for n in sorted(_MOUNT_NAMES)]
@@ -171,6 +178,23 @@ def _empty_mount_sign(response: TextResponse) -> str:
         tag = node.xpath("name()").get() or ""
         ident = (node.attrib.get("id") or "").strip()
         return f"empty mount node <{tag}{'#' + ident if ident else ''}>"
+    return _filled_by_script(response)
+
+
+def _filled_by_script(response: TextResponse) -> str:
+    """An empty list container: one the page's own script looks up by its id (``<div id="x">`` and
+    ``getElementById("x")``), an empty ``<ul>``, ``<ol>``, ``<tbody>`` or ``<dl>``, or one whose
+    id or class names a list (``<div class="news-list">``)."""
+    empty = response.xpath(f"//body//*[{_CONTAINERS}][not(*[not({_HIDDEN})])][not(normalize-space())]")
+    if not empty:
+        return ""
+    scripts = "\n".join(response.xpath("//script[not(@src)]/text()").getall())[:_MAX_SCRIPT_CHARS]
+    for node in empty:
+        tag, ident = node.xpath("name()").get() or "", (node.attrib.get("id") or "").strip()
+        names = f"{ident} {node.attrib.get('class') or ''}"
+        if ((ident and re.search(_LOOKUP.format(id=re.escape(ident)), scripts))
+                or tag in ("ul", "ol", "tbody", "dl") or _LIST_NAME.search(names)):
+            return f"empty mount node <{tag}{'#' + ident if ident else ''}>"
     return ""
 
 

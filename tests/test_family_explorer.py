@@ -6,9 +6,10 @@ real crawl (Chromium included) of three small script sites of our own (``data/fa
 - ``rows/``: a body of scripts (and a ``<noscript>``) filled from ``POST api/rows`` with a JSON body
   ``{"pageNo", "pageSize"}`` (``result.pages``); files by a ``download.do?fileId=`` servlet that
   names them in ``Content-Disposition``, titles and bodies in sibling fields;
-- ``tabs/``: a page whose list appears only after a click on a tab (部门决算, 三公经费; 机构职能 and
-  政策解读 are not clicked), loaded by JSONP ``api/feed?kind=&start=&limit=3&callback=`` with a
-  ``hasMore`` flag;
+- ``tabs/``: a page with text and a home link whose list appears only after a click on a tab (plain
+  ``<li>`` with a listener: 部门决算, 三公经费; 机构职能 and 政策解读 are not clicked), loaded by
+  JSONP ``api/feed?kind=&limit=3&callback=`` with a ``hasMore`` flag, paged by ``start=`` (部门决算)
+  or by a cursor ``after=<the last item's id>`` that only a "加载更多" click shows (三公经费);
 - ``tree/``: a hash-routed tree whose sections (``#/section/<id>``) expand into bodies
   (``api/nodes?parent=``) and whose bodies show their documents only when clicked
   (``api/docs?node=``): one body of each list is probed in the browser, the others asked for over
@@ -40,6 +41,7 @@ from govbudget.crawler.families.explorer_json import (
     infer_paging,
     loads_json,
     more_than_shown,
+    next_link,
     paging_from_pair,
     siblings,
     url_of,
@@ -49,6 +51,7 @@ from govbudget.crawler.families.explorer_render import (
     CAPTURE_META,
     Capture,
     RenderBounds,
+    documents_without_links,
     is_navigation,
     probe_texts,
 )
@@ -318,7 +321,7 @@ def test_real_saved_pages_are_not_shells(name: str) -> None:
 @pytest.mark.parametrize(("site", "signs"), [
     ("records", ["empty mount node <div#app>", "a body of scripts", "no content links"]),
     ("rows", ["noscript asks for JavaScript", "a body of scripts", "no content links"]),
-    ("tabs", ["noscript asks for JavaScript"]),
+    ("tabs", ["empty mount node <div#list>", "noscript asks for JavaScript"]),
 ])
 def test_each_fixture_shell_shows_its_signs(site: str, signs: list[str]) -> None:
     assert shell_signs(_saved(site)) == signs
@@ -343,8 +346,27 @@ def test_each_sign_of_a_shell_is_told(body: str, sign: str) -> None:
     assert shell_signs(_html(f"<!DOCTYPE html><html><body>{body}</body></html>")) == [sign]
 
 
+HEADER = f"<div class='top'><a href='/'>网站首页</a></div>{LONG_TEXT}"
+
+
+@pytest.mark.parametrize(("body", "sign"), [
+    (f"{HEADER}<div id='box'></div><script>document.getElementById('box').innerHTML = 'x'</script>",
+     "empty mount node <div#box>"),
+    (f"{HEADER}<div id='box'></div><script>$('#box').load('list.jsp')</script>",
+     "empty mount node <div#box>"),
+    (f"{HEADER}<table><tbody></tbody></table><script src='/js/app.js'></script>",
+     "empty mount node <tbody>"),
+    (f"{HEADER}<div class='news-list'></div><script src='/js/app.js'></script>",
+     "empty mount node <div>"),
+])
+def test_an_empty_container_a_script_fills_is_a_mount_node(body: str, sign: str) -> None:
+    assert shell_signs(_html(f"<!DOCTYPE html><html><body>{body}</body></html>")) == [sign]
+
+
 @pytest.mark.parametrize("body", [
     "<!DOCTYPE html><html><body><div id='app'></div></body></html>",  # no script: nothing to render
+    f"<!DOCTYPE html><html><body>{HEADER}<div id='share'></div><div class='clear'></div>"
+    "<script src='/js/stat.js'></script></body></html>",  # empty, but no list and no lookup of it
     f"<!DOCTYPE html><html><body><div id='app'><ul><li>一</li></ul></div>{LONG_TEXT}<script></script>"
     "</body></html>",  # a mount with content
     f"<!DOCTYPE html><html><body>{LONG_TEXT}<noscript><img src='/stat.gif'></noscript><script></script>"
@@ -688,7 +710,9 @@ def test_links_seen_between_clicks_are_read_with_the_label_clicked() -> None:
 @pytest.mark.parametrize(("text", "clicked"), [
     ("部门预算", True), ("部门决算", True), ("预决算公开", True), ("财政预决算", True), ("三公经费", True),
     ("绩效", True), ("2024年部门预算", True),
+    ("2024年", True), ("2023年度", True), ("2025", True),
     ("机构职能", False), ("政策解读", False), ("2015年部门预算", False), ("部门预算公开.pdf", False),
+    ("2015年", False), ("2024年1月", False),
 ])
 def test_which_navigation_nodes_are_clicked(text: str, clicked: bool) -> None:
     assert is_navigation(text) is clicked
@@ -709,15 +733,17 @@ def test_a_list_naming_no_document_is_probed_by_its_records_texts() -> None:
 def test_a_request_for_one_record_is_made_again_for_its_siblings() -> None:
     call = ApiCall(HOST + "/tree/api/docs?node=b101&lang=zh")
     nodes = ApiCall(HOST + "/tree/api/nodes")
-    others, cut = siblings(call, [(nodes, {"data": [{"id": "s1", "label": "部门预算"}]}), (nodes, BODIES)])
-    assert [(c.url, name) for c, name in others] == [
+    found, cut = siblings(call, [(nodes, {"data": [{"id": "s1", "label": "部门预算"}]}), (nodes, BODIES)])
+    assert [(c.url, name) for c, name in found] == [
+        (HOST + "/tree/api/docs?node=b101&lang=zh", "某县教育局"),  # the request itself first
         (HOST + "/tree/api/docs?node=b102&lang=zh", "某县卫生健康局"),
         (HOST + "/tree/api/docs?node=b103&lang=zh", "政策解读")]
     assert not cut
     posted = ApiCall(HOST + "/api/files", "POST", '{"deptId":5,"pageNo":1}', "application/json")
     depts = [{"deptId": n, "deptName": f"某县第{n}局"} for n in (4, 5, 6)]
     others, cut = siblings(posted, [(ApiCall(HOST + "/api/depts"), {"rows": depts})], limit=1)
-    assert [json.loads(c.body) for c, _ in others] == [{"deptId": 4, "pageNo": 1}] and cut
+    assert [json.loads(c.body) for c, _ in others] == [
+        {"deptId": 5, "pageNo": 1}, {"deptId": 4, "pageNo": 1}] and cut
 
 
 @pytest.mark.parametrize(("call", "answer_"), [
@@ -823,7 +849,7 @@ class FakePage:
     async def evaluate(self, script: str, arg: Any = None) -> Any:
         if isinstance(arg, list) and len(arg) == 3:  # the marking script: vocabulary or exact texts
             pattern, exact, _ = arg
-            return [t for t in self.texts if (t in exact if exact else re.search(pattern, t))]
+            return [[t, True] for t in self.texts if (t in exact if exact else re.search(pattern, t))]
         return []  # links, unmarking
 
     def locator(self, selector: str) -> Any:
@@ -876,3 +902,71 @@ def test_each_vocabulary_node_is_clicked_once_and_labels_what_follows() -> None:
     _explore(capture, FakePage(["政策解读", "部门预算", "绩效", "部门预算公开.pdf"]))
     assert capture.clicks == ["部门预算", "绩效"] and capture.bounds_hit == []
     assert (capture.label, capture.section) == ("绩效", "绩效")
+
+
+# -- more ways a script shows what it reads ---------------------------------------------------------
+def test_a_shell_whose_only_followed_links_are_routes_of_itself_is_rendered() -> None:
+    url = f"{HOST}/app/index.html"
+    page = _html(f'<!DOCTYPE html><html><body>{HEADER}<a href="index.html#/budget">部门预算</a>'
+                 '<div id="app"></div><script src="app.js"></script></body></html>', url)
+    ctx = context()
+    ctx.followed = 1  # the spider followed index.html#/budget: this very page again
+    [request] = explorer.FAMILY.requests(page, ctx)
+    assert request.url == url and request.meta["playwright"]
+    ctx = context()
+    ctx.followed = 2  # something else was followed too
+    assert list(explorer.FAMILY.requests(page, ctx)) == []
+
+
+def test_a_list_that_links_its_next_page_is_walked_by_the_links() -> None:
+    first = ApiCall(HOST + "/api/records/?format=json")
+    data = {"count": 7, "next": "/api/records/?format=json&cursor=cD0y", "results": FEED[:3]}
+    assert infer_paging(first, data) is None
+    assert next_link(first, data) == HOST + "/api/records/?format=json&cursor=cD0y"
+    assert next_link(first, {"links": {"next": {"href": "/other/?p=2"}}, "data": FEED[:3]}) is None
+    assert next_link(first, {"_links": {"next": {"href": "?page=2"}}, "items": FEED[:3]}) == (
+        HOST + "/api/records/?page=2")
+    capture = Capture()
+    capture.responses.append(_captured(first.url, data))
+    ctx = context()
+    out = list(explorer.FAMILY.requests(_rendered("records", capture), ctx))
+    [walk] = [o for o in out if not isinstance(o, Link)]
+    assert walk.url == HOST + "/api/records/?format=json&cursor=cD0y"
+    page2 = {"count": 7, "next": "/api/records/?format=json&cursor=cD0z", "results": FEED[3:6]}
+    [nxt] = [o for o in explorer.FAMILY.requests(answer(walk, json.dumps(page2).encode()), ctx.for_response())
+             if not isinstance(o, Link)]
+    assert nxt.url == HOST + "/api/records/?format=json&cursor=cD0z"
+    last = {"count": 7, "next": None, "results": FEED[6:7]}
+    out = list(explorer.FAMILY.requests(answer(nxt, json.dumps(last).encode()), ctx.for_response()))
+    assert [o.url for o in out] == [HOST + "/f/7.pdf"]
+
+
+DOCS = {"rows": [{"fileId": f"F{n}", "title": f"某县第{n}局2024年部门预算", "dept": f"第{n}局"}
+                 for n in (1, 2, 3)]}
+
+
+def test_a_list_of_documents_without_urls_is_told() -> None:
+    assert documents_without_links(DOCS, HOST + "/api/docs")
+    assert not documents_without_links({"rows": [{"title": "某局2024年部门预算", "url": "/f/1.pdf"}]}, HOST)
+    assert not documents_without_links(BODIES, HOST + "/api/nodes")
+
+
+def test_what_a_click_opened_is_linked_for_every_record_of_its_list() -> None:
+    capture = Capture()
+    capture.responses.append(_captured(HOST + "/api/docs?page=1", DOCS))
+    capture.opened.append(("下载", HOST + "/common/file/F2/download", "部门预算"))
+    capture.opened.append(("查看", HOST + "/other/view.html", ""))
+    links = list(explorer.FAMILY.requests(_rendered("rows", capture), context()))
+    assert links == [
+        Link("某县第2局2024年部门预算", HOST + "/common/file/F2/download", "部门预算_预决算公开"),
+        Link("某县第1局2024年部门预算", HOST + "/common/file/F1/download", "部门预算_预决算公开"),
+        Link("某县第3局2024年部门预算", HOST + "/common/file/F3/download", "部门预算_预决算公开"),
+        Link("查看", HOST + "/other/view.html", "预决算公开"),
+    ]
+
+
+def test_years_are_clicked_after_the_sections_and_read_within_the_last_one() -> None:
+    capture = Capture()
+    _explore(capture, FakePage(["2024年", "2023年", "部门决算", "2015年"]))
+    assert capture.clicks == ["部门决算", "2024年", "2023年"]
+    assert (capture.label, capture.section) == ("部门决算 2023年", "部门决算")

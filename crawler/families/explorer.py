@@ -1,13 +1,14 @@
 """The generic JavaScript explorer: the last family, for script shells nothing else could read.
 
 When no link of a page was followed and nothing before it in the registry acted (``ctx.followed``
-is 0), and the page is a script shell (``render_policy.shell_signs``: an empty mount node, a
-``<noscript>`` asking for JavaScript, a body of scripts, or no content links while scripts are
-present), the explorer renders it once in Chromium (``explorer_render.Capture``: every XHR, fetch
-and JSONP answer recorded; navigation nodes whose text is disclosure vocabulary clicked, then one
-record of each list that names no document probed; the rendered ``<a href>`` links recorded after
-each click). The spider reads the rendered page like any other (its links through the link policy);
-the explorer then
+is 0, or counts only links back to the page itself: routes of an app), and the page is a script
+shell (``render_policy.shell_signs``: an empty mount node, a ``<noscript>`` asking for JavaScript,
+a body of scripts, or no content links while scripts are present), the explorer renders it once in
+Chromium (``explorer_render.Capture``: every XHR, fetch and JSONP answer recorded; navigation nodes
+whose text is disclosure vocabulary clicked, then "load more" where a list's paging is not shown,
+then one record of each list that names no document probed; the rendered ``<a href>`` links
+recorded after each click). The spider reads the rendered page like any other (its links through
+the link policy); the explorer then
 
 - yields the links seen between clicks, read with the label clicked before them, and renders the
   app's own hash routes (``#/list?type=2``) that a followable link names, each once;
@@ -18,13 +19,16 @@ the explorer then
   ``current``, ``start``/``limit``, ``offset``, … against a total, a page count or a has-more flag)
   and walks their other pages over plain HTTP (``Context.json``: GET, a form or a JSON body as the
   script sent it), mining each the same way: every page at once when a total tells how many, else one
-  after another while a has-more flag says so; a page without records, with the same records as the
-  one before, or short, ends the walk. A list whose first request shows no paging parameter is paged
+  after another while a has-more flag says so (or while each answer links the next page: REST's
+  ``{"next": …}``, HAL's, JSON:API's); a page without records, with the same records as the one
+  before, or short, ends the walk. A list whose first request shows no paging parameter is paged
   by what its second request (a "load more" click's) changed: a page number, an offset, or a cursor
   (the first page's last record's id, ``explorer_json.paging_from_pair``);
 - asks, over plain HTTP, for the other records of the list a request took one record's id from
   (``explorer_json.siblings``: the probed body's ``?node=b101`` → ``b102``, ``b103``, …; decoys
-  aside), each answer read as a list API of its own.
+  aside), each answer read as a list API of its own; and links what a click opened (a popup, a
+  download, another document: ``…/file/F2/download``) for every record of the list it took the
+  clicked one's id from, each with its record's title.
 
 Bounds per site (scheme, host and port) and per render, each hit logged and counted in
 ``govbudget/explorer_bounds_hit``: pages rendered, clicks, API pages asked for over HTTP, pages per
@@ -58,6 +62,7 @@ from govbudget.crawler.families.explorer_json import (
     has_more,
     infer_paging,
     more_than_shown,
+    next_link,
     paging_from_pair,
     records_of,
     siblings,
@@ -103,7 +108,7 @@ class Explorer:
         if capture is not None:
             yield from self._explored(response, ctx, capture)
             return
-        if ctx.followed == 0:
+        if ctx.followed == 0 or ctx.followed == _links_to_itself(response):
             yield from self._render(response, ctx)
 
     # -- the shell ---------------------------------------------------------------------------------
@@ -133,6 +138,23 @@ class Explorer:
         ctx.count("render_retries")
         logger.info("explorer: rendering %s (%s)", url, why)
         yield ctx.page(url, referrer=referrer, link_text=link_text, browser=True, meta=capture.meta())
+
+    def _opened(self, ctx: Context, capture: Capture, answers: list[tuple[ApiCall, Any]],
+                title: str) -> Iterator[Link]:
+        """What a click opened (a popup, a download, another document), and the same URL for each
+        other record of the list it took the clicked record's id from, each read with its title."""
+        for text, url, label in capture.opened:
+            found, cut = siblings(ApiCall(url), answers, limit=self.bounds.siblings_per_call)
+            if not found:
+                yield Link(text, url, _context(label, title))
+                continue
+            logger.info("explorer: a click opened %s, one record of a list: linking its %d others", url,
+                        len(found) - 1)
+            if cut:
+                self._bound(ctx, _site(url), f"siblings per request ({self.bounds.siblings_per_call}): {url}")
+            for other, name in found:
+                if not names_decoy(name):
+                    yield Link(name or text, other.url, _context(label, title))
 
     def _routes(self, response: Response, ctx: Context, capture: Capture,
                 title: str) -> Iterator[scrapy.Request]:
@@ -169,6 +191,7 @@ class Explorer:
             yield Link(text, url, _context(label, title))
         yield from self._routes(response, ctx, capture, title)
         answers = [(_call_of(a), loads_json(a["body"]), a) for a in capture.responses]
+        yield from self._opened(ctx, capture, [(c, d) for c, d, _ in answers if d is not None], title)
         for call, _, _ in answers:
             ctx.once(("explorer-call", *call.key()))
         for index, (call, data, answer) in enumerate(answers):
@@ -204,6 +227,12 @@ class Explorer:
         """The other pages of a list API whose answer says there are more."""
         paging = paging or infer_paging(call, data)
         if paging is None:
+            link = next_link(call, data)
+            if link is not None:  # the answer links its next page: follow the links, one by one
+                logger.info("explorer: list API %s links its next page", call.url)
+                state = {"page_url": page_url, "label": label, "title": title, "next": True,
+                         "prev": fingerprint(records_of(data)), "walked": 1}
+                yield from self._ask(ctx, replace(call, url=link), state)
             return
         state = {"page_url": page_url, "label": label, "title": title, "paging": paging.as_state(),
                  "call": call.as_state(), "prev": fingerprint(records_of(data)), "walked": 1}
@@ -227,7 +256,8 @@ class Explorer:
                   section: str,
                   title: str) -> Iterator[scrapy.Request]:
         """The same request for the other records of the list a click (or the page) took it from."""
-        others, cut = siblings(call, before, limit=self.bounds.siblings_per_call)
+        found, cut = siblings(call, before, limit=self.bounds.siblings_per_call)
+        others = found[1:]
         if not others:
             return
         logger.info("explorer: %s asks for one record of a list: asking for its %d others", call.url,
@@ -277,6 +307,9 @@ class Explorer:
             yield from self._walk(ctx, ApiCall.from_state(state["call"]), data, page_url=state["page_url"],
                                   label=state.get("label", ""), title=state.get("title", ""))
             return
+        if state.get("next"):
+            yield from self._follow_next(ctx, response, data, state)
+            return
         paging = Paging.from_state(state["paging"])
         if paging.last is not None:
             return
@@ -301,6 +334,21 @@ class Explorer:
             nxt_state = {**state, "prev": mark, "walked": state.get("walked", 1) + 1, "value": value}
             yield from self._ask(ctx, with_page(call, paging, value), nxt_state)
 
+    def _follow_next(self, ctx: Context, response: Response, data: Any,
+                     state: dict[str, Any]) -> Iterator[scrapy.Request]:
+        """A page reached by its list's next link: on to the page it links, while there are records."""
+        call, records = ApiCall.from_state(state["call"]), records_of(data)
+        mark, link = fingerprint(records), next_link(ApiCall.from_state(state["call"]), data)
+        if not records or mark == state.get("prev") or link is None:
+            logger.info("explorer: walk of %s ends: %s", response.url,
+                        "no next link" if records and mark != state.get("prev") else "no new records")
+        elif state.get("walked", 1) >= self.bounds.pages_per_api:
+            self._bound(ctx, _site(response.url), f"pages per API ({self.bounds.pages_per_api}): "
+                        f"walk of {response.url} stopped")
+        else:
+            nxt = {**state, "prev": mark, "walked": state.get("walked", 1) + 1}
+            yield from self._ask(ctx, replace(call, url=link), nxt)
+
     def _bound(self, ctx: Context, site: str, what: str) -> None:
         ctx.count("explorer_bounds_hit")
         logger.warning("explorer: bound reached on %s: %s", site, what)
@@ -313,6 +361,19 @@ def _next_value(paging: Paging, value: Any, records: list[Any]) -> Any:
     last = records[-1] if records and isinstance(records[-1], dict) else {}
     cursor = last.get(paging.cursor)
     return None if cursor is None or isinstance(cursor, (dict, list)) else cursor
+
+
+def _links_to_itself(response: Response) -> int:
+    """How many of the page's followed links lead back to the page itself (``index.html#/budget``
+    on ``index.html``: a route of the app, which plain HTTP cannot tell from the page)."""
+    here, title = response.url.split("#", 1)[0], _title(response)
+    count = 0
+    for text, url in _anchors(response):
+        if url.split("#", 1)[0] != here or url == here:
+            continue
+        if decide(text, url, context_title=title).action != "skip":
+            count += 1
+    return count
 
 
 def _anchors(response: Response) -> list[tuple[str, str]]:

@@ -19,13 +19,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from govbudget.crawler.families.base import loads_json
 from govbudget.crawler.link_policy import looks_like_file
 
-__all__ = ["ApiCall", "Doc", "Paging", "documents", "infer_paging", "loads_json", "record_lists",
-           "records_of", "siblings", "with_page"]
+__all__ = ["ApiCall", "Doc", "Paging", "documents", "infer_paging", "loads_json", "next_link",
+           "record_lists", "records_of", "siblings", "with_page"]
 
 MAX_DEPTH = 12  # how deep the miner walks a document
 MAX_NODES = 50_000  # how many values it looks at
@@ -404,11 +404,12 @@ def siblings(
 ) -> tuple[list[tuple[ApiCall, str]], bool]:
     """The same request for each other record of the list one of its parameters was taken from.
 
-    A click on a record (a department, a year) asks ``…?deptId=<its id>``: when a parameter's value
-    is an identifier field of exactly one record of a list in ``answers`` (the calls captured
-    before, with their answers; but not the last record of an answer of the same endpoint: a cursor),
-    the request is made again with each other record's value: (call, the record's title) pairs, at
-    most ``limit`` (and whether ``limit`` cut them short). Paging parameters, callbacks and
+    A click on a record (a department, a year, a file) asks ``…?deptId=<its id>`` (or
+    ``…/file/<its id>``): when a parameter's value, or a segment of the path, is an identifier field
+    of exactly one record of a list in ``answers`` (the calls captured before, with their answers;
+    but not the last record of an answer of the same endpoint: a cursor), the request is made again
+    with each other record's value: (call, the record's title) pairs, the call itself first, then at
+    most ``limit`` others (and whether ``limit`` cut them short). Paging parameters, callbacks and
     cache-busters are never substituted.
     """
     located = _params(call)
@@ -416,21 +417,25 @@ def siblings(
         return [], False
     where, params = located
     skip = set(_PAGE_KEYS) | set(_OFFSET_KEYS) | set(_SIZE_KEYS) | _NOT_SUBSTITUTED
-    for key, value in params.items():
-        if isinstance(value, (dict, list, bool)) or value is None or _norm_key(str(key)) in skip:
-            continue
+    slots: list[tuple[str, str, Any]] = [  # (where, key, value sent): parameters, then path segments
+        (where, str(k), v) for k, v in params.items()
+        if not isinstance(v, (dict, list, bool)) and v is not None and _norm_key(str(k)) not in skip]
+    segments = urlsplit(call.url).path.split("/")
+    slots += [("path", str(i), unquote(seg)) for i, seg in enumerate(segments) if i and seg]
+    for place, key, value in slots:
         sent = str(value)
         if not sent or sent.lower() in ("0", "1", "true", "false", "null"):
             continue
         for asked, answer in answers:
             for records in record_lists(answer):
-                for field_name in _id_fields(records, sent, str(key)):
+                for field_name in _id_fields(records, sent, key if place != "path" else ""):
                     if endpoint(asked) == endpoint(call) and str(records[-1].get(field_name)) == sent:
                         continue  # the last record of the list's page before: a cursor, not a choice
-                    others = [r for r in records if str(r.get(field_name)) != sent]
-                    out = [(_with_param(call, where, str(key), r[field_name], value),
-                            title_of(r) or _department_of(r)) for r in others]
-                    return out[:limit], len(out) > limit
+                    chosen = next(r for r in records if str(r.get(field_name)) == sent)
+                    out = [(_with_param(call, place, key, r[field_name], value),
+                            title_of(r) or _department_of(r)) for r in records if r is not chosen]
+                    first = (call, title_of(chosen) or _department_of(chosen))
+                    return [first, *out[:limit]], len(out) > limit
     return [], False
 
 
@@ -456,7 +461,13 @@ def _id_fields(records: list[dict[str, Any]], sent: str, key: str) -> Iterator[s
 
 
 def _with_param(call: ApiCall, where: str, key: str, value: Any, like: Any) -> ApiCall:
-    """``call`` with parameter ``key`` set to ``value`` (a number stays a number in a JSON body)."""
+    """``call`` with parameter ``key`` set to ``value`` (a number stays a number in a JSON body); for
+    ``where="path"``, ``key`` is the index of the path segment replaced."""
+    if where == "path":
+        parts = urlsplit(call.url)
+        segments = parts.path.split("/")
+        segments[int(key)] = quote(str(value), safe="")
+        return replace(call, url=urlunsplit(parts._replace(path="/".join(segments))))
     if where == "json":
         body = json.loads(call.body)
         body[key] = value if not isinstance(like, str) else str(value)
@@ -666,6 +677,32 @@ def paging_from_pair(first: ApiCall, first_data: Any, second: ApiCall, second_da
                    and str(v) == str(b[1][key]) and str(v) not in ("0", "1")), "")
     if cursor and later and totals.more is not False:
         return Paging(where, key, "cursor", 0, size, None, 1, size_key, cursor)
+    return None
+
+
+_NEXT_KEYS = frozenset(("next", "nexturl", "nextlink", "nexthref", "nextpageurl", "nextpagelink", "nextpage"))
+
+
+def next_link(call: ApiCall, data: Any) -> str | None:
+    """The next page's URL when the answer links it (``{"next": "…?page=2"}``, HAL's
+    ``_links.next.href``, JSON:API's ``links.next``) and it is a page of the same list API."""
+    if call.method != "GET" or not records_of(data):
+        return None
+    queue: list[tuple[Any, int]] = [(data, 0)]
+    while queue:
+        node, depth = queue.pop(0)
+        if not isinstance(node, dict) or depth > 3:
+            continue
+        for key, value in node.items():
+            if _norm_key(str(key)) in _NEXT_KEYS:
+                if isinstance(value, dict):
+                    value = value.get("href") or value.get("url")
+                if isinstance(value, str) and value.strip() and not value.strip().startswith("#"):
+                    url = urljoin(call.url, value.strip())
+                    if url != call.url and endpoint(ApiCall(url)) == endpoint(call):
+                        return url
+            elif isinstance(value, dict):
+                queue.append((value, depth + 1))
     return None
 
 

@@ -5,14 +5,17 @@
 XHR, fetch and JSONP (script) answers that parse as JSON (URL, method, POST body and type, the
 request headers worth replaying, status, content type, body text; bounded in count and size). Its
 ``explore`` is the render's one page method. It waits until no request has been in flight for half a
-second, then clicks, one at a time, the visible, clickable (a button, a role, an ``onclick``, a
-pointer cursor) elements that are no followed link and whose own short text is disclosure
-vocabulary (部门预算, 部门决算, 预决算公开, 财政预决算, 三公经费, 绩效; no decoy such as 政策解读),
-waiting again after each. When no such node is left, it clicks a "load more" (加载更多, 下一页)
-control once for each captured list that has more pages but no paging parameter in its request (the
-second request shows it), and probes one record of each captured list that names no document (a
-body, a year: the texts of its records, found in the DOM): the request that click makes shows the
-family how to ask for every other record over plain HTTP. After each click the
+second, then clicks, one at a time, the visible elements that are no followed link and whose own
+short text is disclosure vocabulary (部门预算, 部门决算, 预决算公开, 财政预决算, 三公经费, 绩效; no
+decoy such as 政策解读), then the year nodes (2024年), controls first (a button, a role, an
+``onclick``, a pointer cursor), then leaves with a short label of their own (a listener attached by
+script shows in none of these), waiting again after each. When none is left, it clicks "load more"
+(加载更多, 下一页) once for each captured list that has more pages but no paging parameter in its
+request (the second request shows it), a row's "view"/"download" control (查看, 下载) once for each
+captured list of documents without URLs (what it opens, a popup, a download or another document, is
+recorded in ``opened``), and probes one record of each captured list that names no document (a
+body, a year: the texts of its records, found in the DOM): what those clicks ask for or open shows
+the family how to ask for every other record over plain HTTP. After each click the
 rendered ``<a href>`` links are recorded; what is recorded after a click carries its label. Bounds
 (``RenderBounds``): answers and bytes per render, clicks (the family's share of the site's),
 seconds; each bound hit is noted in ``bounds_hit`` for the family to log. Every request the page
@@ -50,9 +53,13 @@ VOCABULARY = re.compile(
     r"部门预算|部门决算|单位预算|单位决算|预决算|财政预算|财政决算|政府预算|政府决算|预算公开|决算公开|"
     r"三公经费|绩效"
 )
+YEAR_NODE = re.compile(r"^20[0-4]\d\s*年?度?$")  # a year's tab or tree node
 _FILE_NAME = re.compile(r"\.(?:pdf|xlsx?|docx?|wps|et|zip|rar|7z|ofd|csv)$", re.I)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MAX_PROBE_TEXTS = 200
+_DOCUMENT_WORDS = re.compile(r"预算|决算|三公|绩效")
+# A row's control that opens or downloads its document.
+_ACTION_CONTROL = r"^(?:点击)?(?:下载|查看|预览|详情|打开|阅读|浏览)(?:附件|文件|详情|全文|原文)?$"
 # A control that shows a list's next page (its request tells how the list pages).
 _MORE_CONTROL = (r"^(?:点击)?(?:加载|查看|显示)?更多(?:内容|信息|数据)?$"
                  r"|^(?:下一?页|后一页|[>›»]|>>|[Nn]ext|[Mm]ore)$")
@@ -67,7 +74,9 @@ _REPLAYED_HEADERS = re.compile(
 _NOT_REPLAYED = re.compile(r"^(?:x-forwarded-.*|x-real-ip|x-client-data)$", re.I)
 
 # Marks the visible, unlinked elements whose own text is short and matches the vocabulary (the
-# deepest such element), and returns their texts in document order.
+# deepest such element), and returns [text, clickable] for each, in document order: a control (a
+# button, a role, an onclick, a pointer cursor) or, outside tables and paragraphs, a leaf element
+# with a short label of its own (a listener attached by script shows in none of these).
 _MARK = """([pattern, exact, maxLen]) => {
   const re = new RegExp(pattern);
   const wanted = new Set(exact || []);
@@ -95,9 +104,12 @@ _MARK = """([pattern, exact, maxLen]) => {
     const role = (el.getAttribute('role') || '').toLowerCase();
     const clickable = ['A', 'BUTTON'].includes(el.tagName) || el.hasAttribute('onclick') ||
       ['button', 'tab', 'menuitem', 'treeitem', 'link', 'option'].includes(role) || st.cursor === 'pointer';
-    if (!clickable) continue;
+    if (!clickable) {  // a leaf with a short label, outside tables and paragraphs: a script's control
+      const own = norm([...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join(' '));
+      if (own !== text || text.length > 12 || el.closest('table, p')) continue;
+    }
     el.setAttribute('data-govbudget-click', String(out.length));
-    out.push(text);
+    out.push([text, clickable]);
   }
   return out;
 }"""
@@ -126,6 +138,10 @@ class Capture:
         self.bounds = bounds or RenderBounds()
         self.responses: list[dict[str, Any]] = []
         self.links: list[tuple[str, str, str]] = []  # (text, absolute URL, label clicked before)
+        # what a click opened: a popup, a download, another document (text clicked, URL, label)
+        self.opened: list[tuple[str, str, str]] = []
+        self._clicking = ""
+        self._actions = 0  # captured lists of documents whose records give no URL
         self.clicks: list[str] = []
         self.bounds_hit: list[str] = []
         self.errors: list[str] = []
@@ -160,6 +176,8 @@ class Capture:
         """``playwright_page_init_callback``: listen before the page loads (a retried render starts over)."""
         self.responses.clear()
         self.links.clear()
+        self.opened.clear()
+        self._actions = 0
         self.clicks.clear()
         self.bounds_hit.clear()
         self.errors.clear()
@@ -176,6 +194,8 @@ class Capture:
         page.on("requestfinished", self._on_done)
         page.on("requestfailed", self._on_done)
         page.on("response", self._on_response)
+        page.on("popup", self._on_popup)
+        page.on("download", self._on_download)
 
     def _on_request(self, request: Any) -> None:
         self._inflight += 1
@@ -184,6 +204,24 @@ class Capture:
     def _on_done(self, request: Any) -> None:
         self._inflight = max(0, self._inflight - 1)
         self._last_activity = asyncio.get_running_loop().time()
+
+    def _open(self, url: str) -> None:
+        if url.startswith(("http://", "https://")) and self._clicking:
+            self.opened.append((self._clicking, url, self.label))
+
+    def _on_popup(self, popup: Any) -> None:
+        """``window.open`` from a click: its URL is what the click shows (the guard closes it)."""
+        with contextlib.suppress(Exception):
+            self._open(popup.url)
+            popup.once("request", lambda request: self._open(request.url))
+
+    def _on_download(self, download: Any) -> None:
+        """A click that downloads: its URL is what the click shows; the browser need not fetch it."""
+        with contextlib.suppress(Exception):
+            self._open(download.url)
+            task = asyncio.ensure_future(download.cancel())
+            self._tasks.add(task)  # type: ignore[arg-type]
+            task.add_done_callback(self._tasks.discard)  # type: ignore[arg-type]
 
     def _on_response(self, response: Any) -> None:
         try:
@@ -223,6 +261,8 @@ class Capture:
         if data is None:  # a script, a page fragment: nothing to mine
             return
         self._probes.extend((label, texts) for texts in probe_texts(data, response.url))
+        if documents_without_links(data, response.url):
+            self._actions += 1  # a row's "download" control will show how its files are asked for
         request = response.request
         try:
             post = request.post_data or ""
@@ -263,29 +303,32 @@ class Capture:
 
     async def _click_through(self, page: Any, deadline: float) -> None:
         """Click each vocabulary node once; when none is left, "load more" of each list that pages
-        by a parameter its first request lacks, then probe one record of each list that names no
-        document (its answer shows which request a click on a record makes)."""
+        by a parameter its first request lacks, a row's "view"/"download" control of each list of
+        documents without URLs, then probe one record of each list that names no document (what
+        those clicks ask for or open shows how every other record is asked for)."""
         loop = asyncio.get_running_loop()
         done: set[tuple[str, int]] = set()
-        probed = more = 0
+        probed = more = actions = 0
         while True:
             pick = await self._next_node(page, done)
             probe = under = ""
-            paging = False
+            keep = False  # the label stays: a "load more" or a row's control shows the same list
             while pick is None and more < self._unpaged:  # a list's next page, to see how it is asked
                 more += 1
-                texts = await page.evaluate(_MARK, [_MORE_CONTROL, [], 12])
-                if texts:
-                    pick, paging = (0, texts[0]), True
+                pick = _first(await page.evaluate(_MARK, [_MORE_CONTROL, [], 12]))
+                keep = pick is not None
+            while pick is None and actions < self._actions:  # a row's "view"/"download" control
+                actions += 1
+                pick = _first(await page.evaluate(_MARK, [_ACTION_CONTROL, [], 12]))
+                keep = pick is not None
             while pick is None and probed < len(self._probes):
                 under, wanted = self._probes[probed]
                 probed += 1
                 if set(wanted) & set(self.clicks):  # the navigation itself, clicked already
                     continue
                 wanted = [t for t in wanted if not names_decoy(t)][:_MAX_PROBE_TEXTS]
-                texts: list[str] = await page.evaluate(_MARK, ["$^", wanted, _MAX_LABEL]) if wanted else []
-                if texts:
-                    pick, probe = (0, texts[0]), texts[0]
+                pick = _first(await page.evaluate(_MARK, ["$^", wanted, _MAX_LABEL])) if wanted else None
+                probe = pick[1] if pick else ""
             if pick is None:
                 return
             if len(self.clicks) >= self.bounds.clicks:
@@ -299,8 +342,11 @@ class Capture:
             before = page.url.split("#", 1)[0]
             if probe:  # what the probed record's answer holds is read under its list's label
                 self.section, self.label = under, f"{under} {probe}".strip()
-            elif not paging:  # a "load more" click leaves the label as it was
+            elif YEAR_NODE.match(text):  # a year within the section clicked last
+                self.label = f"{self.section} {text}".strip()
+            elif not keep:
                 self.section = self.label = text
+            self._clicking = text
             try:
                 await page.locator(f'[data-govbudget-click="{index}"]').first.click(timeout=3000)
             except Exception as exc:
@@ -308,8 +354,10 @@ class Capture:
                 continue
             self.clicks.append(text)
             await self._quiet(deadline)
+            self._clicking = ""
             if page.url.split("#", 1)[0] != before:  # the click left the page: note where, come back
                 self.links.append((text, page.url, self.label))
+                self.opened.append((text, page.url, self.label))
                 with contextlib.suppress(Exception):
                     await page.go_back(wait_until="load", timeout=10_000)
                 await self._quiet(deadline)
@@ -317,14 +365,19 @@ class Capture:
 
     async def _next_node(self, page: Any, done: set[tuple[str, int]]) -> tuple[int, str] | None:
         """The first vocabulary node not clicked yet (marked for the click), else None."""
-        texts: list[str] = await page.evaluate(_MARK, [VOCABULARY.pattern, [], _MAX_LABEL])
+        pattern = f"{VOCABULARY.pattern}|{YEAR_NODE.pattern}"
+        marked: list[list[Any]] = await page.evaluate(_MARK, [pattern, [], _MAX_LABEL])
         seen: dict[str, int] = {}
-        for index, text in enumerate(texts):
+        candidates: list[tuple[bool, bool, int, str, tuple[str, int]]] = []
+        for index, (text, clickable) in enumerate(marked):
             nth = seen[text] = seen.get(text, -1) + 1
             if (text, nth) not in done and is_navigation(text):
-                done.add((text, nth))
-                return index, text
-        return None
+                candidates.append((bool(YEAR_NODE.match(text)), not clickable, index, text, (text, nth)))
+        if not candidates:
+            return None
+        _, _, index, text, key = min(candidates)  # sections before years, controls first, in order
+        done.add(key)
+        return index, text
 
     async def _snapshot_links(self, page: Any) -> None:
         with contextlib.suppress(Exception):
@@ -349,6 +402,12 @@ class Capture:
             await asyncio.wait(set(self._tasks), timeout=timeout)
 
 
+def _first(marked: list[list[Any]]) -> tuple[int, str] | None:
+    """The first control among marked elements, else the first element: (its mark, its text)."""
+    ranked = sorted((not clickable, index, text) for index, (text, clickable) in enumerate(marked))
+    return (ranked[0][1], ranked[0][2]) if ranked else None
+
+
 def probe_texts(data: Any, url: str) -> list[list[str]]:
     """For each list of records in an answer that names no document (departments, years, units):
     the short texts of its records, which a node standing for one of them would show."""
@@ -357,20 +416,28 @@ def probe_texts(data: Any, url: str) -> list[list[str]]:
     out: list[list[str]] = []
     for records in record_lists(data):
         texts = [v.strip() for r in records for v in r.values()
-                 if isinstance(v, str) and 2 <= len(v.strip()) <= _MAX_LABEL and _CJK.search(v)
-                 and not _FILE_NAME.search(v.strip())]
+                 if isinstance(v, str) and 2 <= len(v.strip()) <= _MAX_LABEL and _CJK.search(v)]
         if texts:
             out.append(list(dict.fromkeys(texts)))
     return out
 
 
+def documents_without_links(data: Any, url: str) -> bool:
+    """An answer listing documents (records titled 部门预算, 决算, 三公, 绩效) without their URLs."""
+    if any(doc.file for doc in documents(data, url)):
+        return False
+    return any(isinstance(v, str) and len(v) <= 200 and _DOCUMENT_WORDS.search(v)
+               for records in record_lists(data) for r in records for v in r.values())
+
+
 def is_navigation(text: str) -> bool:
-    """A node worth a click: disclosure vocabulary, no decoy (解读, 新闻, …), no year too old, and no
-    file's name (a download control, which the JSON or the link gives anyway)."""
+    """A node worth a click: disclosure vocabulary (or a year alone: 2024年, a year's tab), no decoy
+    (解读, 新闻, …), no year too old, and no file's name (a download control, which the JSON or the
+    link gives anyway)."""
     year = fiscal_year_of(text)
     if _FILE_NAME.search(text) or names_decoy(text) or (year and year < MIN_FISCAL_YEAR):
         return False
-    return bool(VOCABULARY.search(text))
+    return bool(VOCABULARY.search(text) or YEAR_NODE.match(text))
 
 
 def _decode(body: bytes, content_type: str) -> str:
