@@ -483,6 +483,10 @@ def _items(n: int) -> list[dict[str, Any]]:
      Paging("query", "pageNum", "page", 1, 4, 3, 1, "")),  # the answer echoes its page number
     (ApiCall(HOST + "/api/grid?page=1&rows=10"), {"page": 1, "total": 5, "records": 48, "rows": _items(10)},
      Paging("query", "page", "page", 1, 10, 5, 1, "rows")),  # jqGrid: "total" counts pages
+    (ApiCall(HOST + "/api/list?page=1&size=5"), {"list": _items(5)},
+     Paging("query", "page", "page", 1, 5, None, 1, "size")),  # no total, but a full page
+    (ApiCall(HOST + "/api/list?offset=0&limit=3"), _items(3),
+     Paging("query", "offset", "offset", 0, 3, None, 1, "limit")),  # a bare array, a full page
 ])
 def test_paging_is_inferred_for_each_parameter_style(call: ApiCall, data: Any, paging: Paging) -> None:
     assert infer_paging(call, data) == paging
@@ -495,6 +499,7 @@ def test_paging_is_inferred_for_each_parameter_style(call: ApiCall, data: Any, p
     (ApiCall(HOST + "/api/list?page=1&size=5"), {"total": 12, "list": []}),  # no records
     (ApiCall(HOST + "/api/list"), {"total": 12, "list": _items(5)}),  # no parameter to turn
     (ApiCall(HOST + "/api/list?page=1"), {"list": _items(5)}),  # nothing says there is more
+    (ApiCall(HOST + "/api/list?page=1&size=10"), {"list": _items(4)}),  # nor a full page
 ])
 def test_no_paging_when_the_answer_says_there_is_no_more(call: ApiCall, data: Any) -> None:
     assert infer_paging(call, data) is None

@@ -269,6 +269,7 @@ _MORE_KEYS = ("hasmore", "hasnext", "hasnextpage", "more", "ismore", "havemore",
 _LAST_KEYS = ("last", "islast", "islastpage", "isend", "end", "finished", "nomore", "lastpage")
 
 MAX_PAGES_PER_API = 100
+_FULL_PAGE = 10  # records: a page this long, of a list that tells neither its size nor its total, is full
 
 
 @dataclass(frozen=True)
@@ -584,8 +585,9 @@ def infer_paging(call: ApiCall, data: Any) -> Paging | None:
     """How to ask a list API for its other pages, when its answer says there are more.
 
     The answer must hold records and a total (records or pages) beyond them, or a has-more flag
-    set; the parameter is the request's page number or offset, else the page number the answer
-    echoes (added to the request as the request would carry it).
+    set, or, telling neither, be a full page (as many records as the request asked for); the
+    parameter is the request's page number or offset, else the page number the answer echoes (added
+    to the request as the request would carry it).
     """
     records = records_of(data)
     located = _params(call)
@@ -606,6 +608,7 @@ def infer_paging(call: ApiCall, data: Any) -> Paging | None:
         if offset is not None and sized is not None:
             found = ("offset", f"{prefix}.{offset[0]}" if prefix else offset[0], offset[1], size_key)
             break
+    echoed_only = found is None
     if found is None:  # the answer echoes its page number: ask for the next one the same way
         scalars = _scalars(data, records)
         for name in _PAGE_KEYS:
@@ -617,8 +620,13 @@ def infer_paging(call: ApiCall, data: Any) -> Paging | None:
         if found is None:
             return None
     style, key, current, size_key = found
-    return _paging(where, key, style, current, size if size > 0 else len(records), size_key,
-                   _totals(data, records))
+    totals = _totals(data, records)
+    if totals.more is None and totals.records is None and totals.pages is None and not echoed_only:
+        # nothing says how long the list is: a full page (as many records as asked for, or a good
+        # many when the size is not asked) is taken for one of several, walked until a short page
+        full = len(records) >= size if size > 0 else len(records) >= _FULL_PAGE
+        totals = _Totals(None, None, True if full else None)
+    return _paging(where, key, style, current, size if size > 0 else len(records), size_key, totals)
 
 
 def _paging(where: str, key: str, style: str, current: int, size: int, size_key: str,
