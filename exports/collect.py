@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govbudget.exports.convert import BadValue, Problems, to_decimal, to_row
-from govbudget.exports.disclosures import Content, content_of, mark
+from govbudget.exports.disclosures import Content, content_of, counts, mark
 from govbudget.exports.fields import Resource
 
 # What the parser's `document` record knows that the capture does not.
@@ -117,6 +117,7 @@ def record_values(record: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]
     values.update({k: v for k, v in record.items() if v is not None})
     values["sha256"] = doc["sha256"]
     values["region_code"], values["region_source"] = doc.get("region_code"), doc.get("region_source")
+    values["canonical"] = counts(doc, record.get("table_kind"))
     if record.get("type") == "check":
         for name in ("expected", "actual"):
             values[f"{name}_text"] = _text(record.get(name))

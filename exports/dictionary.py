@@ -38,9 +38,13 @@ Types: `string` (text; codes such as `208` or `2080501` are strings, never numbe
   their kind holds their locator).
 - A disclosure published as several files (a PDF and an XLSX, a revised upload) is one
   `disclosure_id` (same region, department, fiscal year, phase and kind, or the same tables and
-  amounts); exactly one of its files is `canonical` (status `ok` over `partial`, more line items,
-  then XLSX, then text PDF, then the rest); a later capture of the same format supersedes an
-  earlier one (`superseded_by`). Filter `canonical = true` before summing amounts across files.
+  amounts). For each table the disclosure prints, exactly one file is its counted copy (status `ok`
+  over `partial`, more line items of that table, then XLSX, then text PDF, then the rest), so a
+  disclosure split over several files (a narrative and a tables PDF, one file per table) still counts
+  every table once; a record row's `canonical` says its file is the copy of its table, a document's
+  `canonical_kinds` lists the tables it counts for. A later capture of the same format printing the
+  same tables supersedes an earlier one (`superseded_by`). Filter `canonical = true` before summing
+  amounts across files.
 """
 
 

@@ -9,12 +9,17 @@ sometimes publishes it again, corrected. Exports keep every file and every recor
   every line item, order ignored). The groups are the connected files; `disclosure_id` is the first 16
   hex digits of the SHA-256 of the group's smallest disclosure key (of its smallest fingerprint when no
   member has a full key, of its one file's sha256 for a file with neither), so it is stable across runs.
-- **revision**: within a disclosure, a file of the same format captured later with different bytes
-  supersedes the earlier ones (`superseded_by` names the latest); both are kept.
-- **canonical**: of the members not superseded, the one with the most complete parse: status `ok` over
-  `partial` over the rest, then more line items, then format (XLSX, then text PDF, then the rest), then
-  the later capture, then the smaller sha256. Exactly one file per disclosure is `canonical`; summing
-  `amount_yuan` over canonical rows counts every disclosure once.
+- **revision**: within a disclosure, a file of the same format that prints the same tables (the same
+  set of table kinds), captured later with different bytes, supersedes the earlier ones
+  (`superseded_by` names the latest); both are kept. Files that print different tables (a narrative
+  PDF beside a tables PDF, one file per table) are parts, not revisions.
+- **canonical**, per table: for each table kind the disclosure prints, the member not superseded with
+  the most complete parse of it counts: status `ok` over `partial` over the rest, then more line items
+  of that kind, then format (XLSX, then text PDF, then the rest), then the later capture, then the
+  smaller sha256. A file's `canonical_kinds` lists the kinds it counts for, and it is `canonical` when
+  it counts for any (a disclosure with no line items at all: its best file). A record row counts when
+  its file counts for its table kind, so summing `amount_yuan` over canonical rows counts every table
+  of every disclosure once, even when a disclosure is split over several files.
 
 This is the one rule: the export's columns and the panel's choice between files both come from here.
 """
@@ -25,7 +30,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 _STATUS_RANK = {"ok": 0, "partial": 1}
@@ -55,11 +60,14 @@ class Content:
 
     items: int = 0
     _sum: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)  # line items per table kind
 
     def add(self, item: dict[str, Any]) -> None:
         parts = [item.get("table_kind"), item.get("code"), item.get("measure"), str(item.get("amount_yuan"))]
         digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).digest()
         self.items += 1
+        kind = str(item.get("table_kind") or "")
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
         self._sum = (self._sum + int.from_bytes(digest, "big")) % _MOD
 
     @property
@@ -129,24 +137,43 @@ def mark(docs: list[dict[str, Any]], content: dict[str, Content]) -> list[dict[s
         basis = (f"key:{full[0]}" if full else f"content:{prints[0]}" if prints
                  else f"file:{docs[members[0]]['sha256']}")
         disclosure_id = hashlib.sha256(basis.encode()).hexdigest()[:16]
-        latest: dict[str, int] = {}
+        latest: dict[tuple[str, tuple[str, ...]], int] = {}
         for i in members:
-            fmt = docs[i].get("format") or ""
-            if fmt not in latest or (_captured(docs[i]), docs[i]["sha256"]) > (
-                    _captured(docs[latest[fmt]]), docs[latest[fmt]]["sha256"]):
-                latest[fmt] = i
+            edition = _edition(docs[i], content)
+            if edition not in latest or (_captured(docs[i]), docs[i]["sha256"]) > (
+                    _captured(docs[latest[edition]]), docs[latest[edition]]["sha256"]):
+                latest[edition] = i
         for i in members:
             doc = docs[i]
-            newest = latest[doc.get("format") or ""]
+            newest = latest[_edition(doc, content)]
             doc["disclosure_id"] = disclosure_id
             doc["superseded_by"] = docs[newest]["sha256"] if newest != i else None
-            doc["canonical"] = False
+            doc["canonical"], doc["canonical_kinds"] = False, []
         current = [i for i in members if docs[i]["superseded_by"] is None]
-        best = min(current, key=lambda i: rank(docs[i], _items(content, docs[i])))
-        docs[best]["canonical"] = True
+        kinds = sorted({k for i in current for k in _kinds(content, docs[i])})
+        for kind in kinds:
+            having = [i for i in current if kind in _kinds(content, docs[i])]
+            best = min(having, key=lambda i: rank(docs[i], _kinds(content, docs[i])[kind]))
+            docs[best]["canonical_kinds"].append(kind)
+            docs[best]["canonical"] = True
+        if not kinds:
+            docs[min(current, key=lambda i: rank(docs[i], 0))]["canonical"] = True
     return docs
 
 
-def _items(content: dict[str, Content], doc: dict[str, Any]) -> int:
+def counts(doc: dict[str, Any], table_kind: str | None) -> bool:
+    """Whether a record of `table_kind` from this marked file is the one to count."""
+    kinds = doc.get("canonical_kinds")
+    if table_kind and kinds:
+        return table_kind in kinds
+    return bool(doc.get("canonical"))
+
+
+def _kinds(content: dict[str, Content], doc: dict[str, Any]) -> dict[str, int]:
     c = content.get(doc["sha256"])
-    return c.items if c else 0
+    return c.kinds if c else {}
+
+
+def _edition(doc: dict[str, Any], content: dict[str, Content]) -> tuple[str, tuple[str, ...]]:
+    """What a revision must share with what it supersedes: its format and the tables it prints."""
+    return doc.get("format") or "", tuple(sorted(_kinds(content, doc)))

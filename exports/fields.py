@@ -122,10 +122,11 @@ PROVENANCE = (
 DISCLOSURE = (
     F("disclosure_id", "string", "the disclosure the file is a copy of: files with the same region, "
       "department, fiscal year, phase and kind, or the same tables and amounts, share it"),
-    F("canonical", "boolean", "the file is the disclosure's counted copy (most complete parse; "
-      "XLSX, then text PDF, on a tie): sum over canonical rows to count every disclosure once"),
+    F("canonical", "boolean", "the row is the copy to count: a record's file is its disclosure's "
+      "counted copy of the record's table (most complete parse of it; XLSX, then text PDF, on a tie); a "
+      "document counts for at least one table. Sum over canonical rows to count every disclosure once"),
     F("superseded_by", "string", "sha256 of a later capture of the disclosure in the same format "
-      "(a revised version) that replaces this file, else null"),
+      "printing the same tables (a revised version) that replaces this file, else null"),
 )
 
 EXTRA = F("extra", "object", "record fields not declared in this schema, and values that failed their type")
@@ -145,6 +146,7 @@ DOCUMENT = (
     F("parser", "string", "name@version of the parser that produced the records"),
     F("status", "string", "parse status: ok, partial, failed (null: not parsed yet)", STATUSES),
     F("errors", "array", "why the parse was partial or failed"),
+    F("canonical_kinds", "array", "the table kinds this file is its disclosure's counted copy of"),
 )
 
 TABLE_ID = F("table_id", "string", "the table: its file's sha256 and its position among the file's "

@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from govbudget.exports.disclosures import content_of, mark
+from govbudget.exports.disclosures import content_of, counts, mark
 from govbudget.exports.panel import PanelSpec, build_panel
 
 
@@ -80,3 +80,24 @@ def test_the_panel_keeps_the_canonical_files_value() -> None:
     marked = mark([dict(d) for d in docs], content_of(items))
     (row,) = build_panel(marked, items, PanelSpec()).to_pylist()
     assert row["amount_yuan"] == Decimal(8)
+
+
+def test_a_disclosure_split_over_files_counts_each_table_once() -> None:
+    """A narrative PDF beside the tables PDF, or one file per table, are parts, not revisions: each
+    table's best copy counts, so SUM over canonical rows keeps every table of the disclosure."""
+    def items(sha: str, kind: str, n: int, amount: str) -> list[dict[str, Any]]:
+        return [dict(i, table_kind=kind) for i in _items(sha, n, amount)]
+
+    docs = [_doc("summary", "pdf", at="2024-01-01T00:00:00"),
+            _doc("general", "pdf", at="2024-02-01T00:00:00"),
+            _doc("narrative", "pdf", at="2024-03-01T00:00:00"), _doc("both", "xlsx")]
+    general = "general_budget_expenditure"
+    rows = (items("summary", "income_expenditure_summary", 2, "3") + items("general", general, 4, "5")
+            + items("both", general, 4, "5"))
+    got = _marked(docs, rows)
+    assert {d["superseded_by"] for d in got.values()} == {None}, "parts are no revisions"
+    assert got["summary"]["canonical_kinds"] == ["income_expenditure_summary"]
+    assert got["both"]["canonical_kinds"] == ["general_budget_expenditure"], "XLSX before PDF, per table"
+    assert not got["general"]["canonical"] and not got["narrative"]["canonical"]
+    counted = [i for i in rows if counts(got[i["doc"]], i["table_kind"])]
+    assert sum(Decimal(i["amount_yuan"]) for i in counted) == Decimal(2 * 3 + 4 * 5)
