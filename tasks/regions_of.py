@@ -27,7 +27,9 @@ REGION_SOURCES = ("document", "link", "site", "crawl")
 _SITE_ID = re.compile(rb"""<meta[^>]+name=["']?SiteIDCode["']?[^>]+content=["']?(\d{6})""", re.I)
 _SITE_ID_REVERSED = re.compile(rb"""<meta[^>]+content=["']?(\d{6})\d*["']?[^>]+name=["']?SiteIDCode""", re.I)
 _PAGE_HEAD_BYTES = 64 * 1024  # the meta stands in the head
-_MAX_HOPS = 3  # a ZIP member's referrer is its archive, whose referrer is the page
+# a ZIP member's referrer is its archive, whose referrer is the page; a list API's answer (JSON, no
+# meta) was asked for by the page that carries it
+_MAX_HOPS = 4
 
 
 def site_code_in(page: bytes) -> str | None:
@@ -41,20 +43,24 @@ def site_code_in(page: bytes) -> str | None:
 
 
 def site_code(catalog: Any, store: Any, capture: Any) -> str | None:
-    """The SiteIDCode of the archived page that linked ``capture`` (following an archive's own referrer)."""
+    """The SiteIDCode of the nearest archived page up ``capture``'s chain of referrers that prints one."""
     referrer = capture.get("referrer") if capture else None
+    seen: set[str] = set()
     for _ in range(_MAX_HOPS):
-        if not referrer:
+        if not referrer or referrer in seen:
             return None
+        seen.add(referrer)
         page = catalog.last_capture_for_url(referrer)
         if page is None:
             return None
         if page.get("kind") == "page":
             try:
-                return site_code_in(store.get(content_key(page["sha256"])))
+                found = site_code_in(store.get(content_key(page["sha256"])))
             except ObjectNotFound:
-                return None
-        referrer = page.get("referrer")
+                found = None
+            if found is not None:
+                return found
+        referrer = page.get("referrer")  # a JSON list's page, an archive's page: the page that led there
     return None
 
 

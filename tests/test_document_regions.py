@@ -226,3 +226,19 @@ def test_commands_take_a_region_name(unregioned: Services, tmp_path: Path) -> No
     assert len(rows) > 1 and all(code("北戴河区") in row for row in rows[1:])
     result = runner.invoke(app, ["report", "--region", "朝阳区", "--data-dir", data_dir])
     assert result.exit_code == 2 and "unknown region" in result.output
+
+
+def test_portal_code_read_from_the_archived_referrer_page(unregioned: Services, simulator: Any) -> None:
+    from govbudget.storage.fetch import is_archive_member
+    from govbudget.tasks.regions_of import site_code
+
+    catalog, store = unregioned.catalog, unregioned.store
+    sites = {s.start_url: s.region_code for s in simulator.sites}
+    files = [c for c in catalog.captures() if c["kind"] == "file" and c["referrer"]]
+    seen = set()
+    for capture in files:
+        start = next(u for u in sites if capture["url"].startswith(u))
+        assert site_code(catalog, store, capture) == sites[start], capture["url"]
+        seen.add("member" if is_archive_member(capture["url"], capture["referrer"], capture["link_text"])
+                 else "file")
+    assert seen == {"file", "member"}  # a ZIP member's page is its archive's referrer
