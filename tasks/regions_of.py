@@ -10,7 +10,7 @@ The evidence, strongest first (``region_source`` says which one decided):
 
 A file that names its own place keeps it even when the crawl was for another (a 邯郸 crawl's 北戴河区
 file is 130304): a city portal often posts its counties' files. Names shared by several divisions are
-narrowed by the portal's and the crawl's region (``crawler.regions.names``). Nothing known: null.
+narrowed by the portal's and the crawl's region (``govbudget.regions.names``). Nothing known: null.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from govbudget.crawler.regions import all_divisions
-from govbudget.crawler.regions.names import first_named
+from govbudget.regions import all_divisions
+from govbudget.regions.names import first_named
 from govbudget.storage.keys import content_key
 from govbudget.storage.object_store import ObjectNotFound
 

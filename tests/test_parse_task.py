@@ -156,9 +156,8 @@ from govbudget.tasks.runtime import configure
 from govbudget.tasks.settings import Settings
 configure(Settings.from_env({}, data_dir=sys.argv[1]))
 events = enqueue_parse(sys.argv[2])
-# the region registry (tables only: a file's region is read from its names) is all a parse may load
-crawler = [m for m in sys.modules if m.startswith("govbudget.crawler") and m != "govbudget.crawler"
-           and not m.startswith("govbudget.crawler.regions")]
+# a file's region is read from its names with govbudget.regions, never through the crawler
+crawler = [m for m in sys.modules if m.startswith("govbudget.crawler")]
 print(json.dumps([len(events), sorted(crawler + [m for m in ("scrapy", "twisted") if m in sys.modules])]))
 """
 

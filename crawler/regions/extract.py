@@ -21,8 +21,8 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from govbudget.crawler.regions.divisions import Division, UnknownRegion, all_divisions, candidates
 from govbudget.crawler.regions.registry import EntryPoint
+from govbudget.regions.divisions import Division, UnknownRegion, all_divisions, candidates
 
 MIN_YEAR = 2016
 # GB/T 17693's spelling for 陕西 is "Shaanxi" (山西 is "Shanxi"): pinyin alone cannot tell them apart.

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from govbudget.crawler.regions.divisions import division, resolve
+from govbudget.regions.divisions import division, resolve
 
 FIELDS = ("region_code", "region_name", "url", "label", "source_url", "source_file", "method", "obey_robots")
 

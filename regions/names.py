@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from govbudget.crawler.regions.divisions import Division, all_divisions
+from govbudget.regions.divisions import Division, all_divisions
 
 _LEVEL_WORDS = (
     "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗",
