@@ -64,6 +64,10 @@ class MisbehavingParser:
         return failed_outcome(sha256=sha256, fmt=fmt, parser="misbehaving@test", errors=["survived"])
 
 
+# A hanging parser's wall clock: long enough for a new child to start and import on a loaded machine
+# (it counts from the request), short enough to keep the test quick.
+HANG_WALL_S = 10
+
 def with_test_parsers(data: bytes, *, filename: str | None, sha256: str) -> ParseOutcome:
     """What the child runs: the real ``parse_bytes`` with the misbehaving parser registered."""
     register(MisbehavingParser())
@@ -121,10 +125,10 @@ def test_a_killed_parser_is_a_failed_result_not_a_dead_worker(svc: Services) -> 
 def test_wall_clock_limit_kills_the_parser_and_the_converter_it_started(tmp_path: Path) -> None:
     pid_file = tmp_path / "converter.pid"
     body = b"HANG\n" + str(pid_file).encode()
-    limits = Limits(memory_mb=MEMORY_MB, cpu_seconds=5, wall=3)
+    limits = Limits(memory_mb=MEMORY_MB, cpu_seconds=5, wall=HANG_WALL_S)
     outcome = parse_sandboxed(body, filename=None, sha256="a" * 64, limits=limits, target=with_test_parsers)
     assert outcome.status == "failed"
-    assert outcome.errors == ["parser exceeded its wall-clock limit of 3 s", limits_note(limits)]
+    assert outcome.errors == [f"parser exceeded its wall-clock limit of {HANG_WALL_S} s", limits_note(limits)]
     converter = int(pid_file.read_text())
     for _ in range(50):  # reaped by init once killed; poll briefly, no timing asserted
         if not _alive(converter):
@@ -156,10 +160,10 @@ def test_child_really_runs_under_the_limits() -> None:
 def test_a_killed_parser_leaves_no_temporary_files(tmp_path: Path) -> None:
     """What a parser (or the LibreOffice it started) wrote to the temp folder goes when it is killed."""
     note = tmp_path / "litter.path"
-    limits = Limits(memory_mb=MEMORY_MB, cpu_seconds=5, wall=3)
+    limits = Limits(memory_mb=MEMORY_MB, cpu_seconds=5, wall=HANG_WALL_S)
     outcome = parse_sandboxed(str(note).encode(), filename=None, sha256="f" * 64, limits=limits,
                               target=litter)
-    assert outcome.errors == ["parser exceeded its wall-clock limit of 3 s", limits_note(limits)]
+    assert outcome.errors == [f"parser exceeded its wall-clock limit of {HANG_WALL_S} s", limits_note(limits)]
     litter_dir = Path(note.read_text())
     assert litter_dir.parent.name.startswith("govbudget-parse-")  # the child's own TMPDIR
     assert not litter_dir.parent.exists()
