@@ -132,7 +132,8 @@ def test_crawl_by_region_name_starts_from_the_registry(
 
     def fake_run_crawl(svc: object, config: CrawlConfig, **kw: object) -> CrawlSummary:
         calls.append(config)
-        return CrawlSummary(crawl_id="x", start_urls=list(config.start_urls))
+        # a crawl that fetched its start page (one that fetched nothing exits 4)
+        return CrawlSummary(crawl_id="x", start_urls=list(config.start_urls), pages_fetched=1)
 
     monkeypatch.setattr(crawl_mod, "run_crawl", fake_run_crawl)
     result = CliRunner().invoke(app, ["crawl", "--region", "电白区", "--data-dir", str(tmp_path), "--json"])
