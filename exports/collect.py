@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from govbudget import regions
 from govbudget.exports.convert import BadValue, Problems, to_decimal, to_row
 from govbudget.exports.disclosures import Content, content_of, counts, mark
 from govbudget.exports.fields import Resource
@@ -29,13 +30,11 @@ class SelectionError(ValueError):
 
 
 def region_prefix(code: str) -> str:
-    """The prefix shared by `code` and every region under it (GB/T 2260: 130000 ⊃ 130400 ⊃ 130402)."""
-    if not re.fullmatch(r"\d{6}", code):
-        raise SelectionError(f"a region is a 6-digit GB/T 2260 code, got {code!r}")
-    prefix = code
-    while prefix.endswith("00") and len(prefix) > 2:
-        prefix = prefix[:-2]
-    return prefix
+    """The prefix shared by `code` and every region under it; SelectionError for a bad code."""
+    try:
+        return regions.region_prefix(code)
+    except ValueError as exc:
+        raise SelectionError(str(exc)) from exc
 
 
 def parse_years(text: str) -> tuple[int, int]:

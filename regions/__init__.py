@@ -12,6 +12,7 @@ from govbudget.regions.divisions import (
     candidates,
     division,
     division_row,
+    region_prefix,
     resolve,
 )
 from govbudget.regions.names import first_named, named_in
@@ -25,5 +26,6 @@ __all__ = [
     "division_row",
     "first_named",
     "named_in",
+    "region_prefix",
     "resolve",
 ]

@@ -138,3 +138,15 @@ def division_row(code: str) -> dict[str, str | None] | None:
         return None
     return {"region_code": found.code, "name": found.name, "full_name": found.full_name,
             "level": found.level, "parent": found.parent, "province": found.code[:2] + "0000"}
+
+
+def region_prefix(code: str) -> str:
+    """The prefix shared by `code` and every region under it (GB/T 2260: 130000 ⊃ 130400 ⊃ 130402).
+
+    Raises ValueError for anything but a 6-digit code."""
+    if not re.fullmatch(r"\d{6}", code):
+        raise ValueError(f"a region is a 6-digit GB/T 2260 code, got {code!r}")
+    prefix = code
+    while prefix.endswith("00") and len(prefix) > 2:
+        prefix = prefix[:-2]
+    return prefix

@@ -17,6 +17,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from govbudget import regions
 from govbudget.tasks.dispatch import Dispatcher
 from govbudget.tasks.runtime import Services
 
@@ -46,7 +47,7 @@ def is_older(label: str | None, than: Version) -> bool:
 def region_code(text: str) -> str:
     """A GB/T 2260 code as given (captures may name one the table lacks), or the code of a
     division's name (``邯郸市``)."""
-    from govbudget.crawler.regions import UnknownRegion, resolve
+    from govbudget.regions import UnknownRegion, resolve
 
     if re.fullmatch(r"\d{6}", text.strip()):
         return text.strip()
@@ -57,13 +58,11 @@ def region_code(text: str) -> str:
 
 
 def region_prefix(code: str) -> str:
-    """The prefix shared by `code` and every region under it (130000 ⊃ 130400 ⊃ 130402)."""
-    if not re.fullmatch(r"\d{6}", code):
-        raise ReparseError(f"a region is a 6-digit GB/T 2260 code, got {code!r}")
-    prefix = code
-    while prefix.endswith("00") and len(prefix) > 2:
-        prefix = prefix[:-2]
-    return prefix
+    """The prefix shared by `code` and every region under it; ReparseError for a bad code."""
+    try:
+        return regions.region_prefix(code)
+    except ValueError as exc:
+        raise ReparseError(str(exc)) from exc
 
 
 @dataclass
