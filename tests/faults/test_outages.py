@@ -128,7 +128,8 @@ def test_crawl_exits_3_and_lists_the_files_left_without_a_parse(
 
     def crawl_leaving_one(svc: Services, config: Any, **_: Any) -> CrawlSummary:
         return CrawlSummary(
-            crawl_id="c1", start_urls=list(config.start_urls), files_new=1, parse_pending=1,
+            crawl_id="c1", start_urls=list(config.start_urls), pages_fetched=1, files_archived=1,
+            files_new=1, parse_pending=1,
             files=[stuck], pending=[stuck], dispatch_errors={stuck: "parse failed in process"},
         )
 
