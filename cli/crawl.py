@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from govbudget.cli.common import DataDir, console, fail, print_json, services
@@ -61,10 +62,10 @@ def crawl(
         with CrawlProgress(console) as progress:
             summary = run_crawl(svc, config, on_event=progress.update)
     except UnsafeUrl as exc:
-        console.print(f"[red]refused:[/red] {exc}", soft_wrap=True)  # one line, however long
+        console.print(f"[red]refused:[/red] {escape(str(exc))}", soft_wrap=True)  # one line, however long
         raise typer.Exit(2) from exc
     except CrawlFailed as exc:
-        console.print(f"[red]crawl failed:[/red] {exc}")
+        console.print(f"[red]crawl failed:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from exc
     except Interrupted as exc:  # the crawl process is stopped and the run recorded: say so in one line
         console.print("; ".join(["crawl stopped", str(exc), *getattr(exc, "__notes__", ())]),
@@ -103,7 +104,7 @@ def _start(region: str | None, urls: list[str]) -> tuple[str | None, list[str], 
     try:
         start = region_start(region, urls)
     except UnknownRegion as exc:
-        console.print(f"[red]unknown region:[/red] {exc}")
+        console.print(f"[red]unknown region:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     except NoEntryPointsKnown as exc:
         hint = f" (divisions under it that have some: {', '.join(exc.below)})" if exc.below else ""
@@ -157,7 +158,7 @@ def sources(
         try:
             code = resolve(region).code
         except UnknownRegion as exc:
-            console.print(f"[red]unknown region:[/red] {exc}")
+            console.print(f"[red]unknown region:[/red] {escape(str(exc))}")
             raise typer.Exit(2) from exc
     rows = entry_points(code, include_children=True)
     if as_json:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -70,7 +71,7 @@ def verify(
     try:
         report = verify_archive(svc.store, svc.catalog)
     except CatalogUnavailable as exc:
-        console.print(f"[red]verify: the catalog is unreachable:[/red] {exc}")
+        console.print(f"[red]verify: the catalog is unreachable:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     if as_json:
         print_json(report.as_dict())
@@ -126,10 +127,10 @@ def repair(
     try:
         report = run_repair(svc, dry_run=dry_run, delete_orphans=delete_orphans)
     except LeaseBusy as exc:
-        console.print(f"[red]repair refused:[/red] {exc}")
+        console.print(f"[red]repair refused:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     except CatalogUnavailable as exc:
-        console.print(f"[red]repair: the catalog is unreachable:[/red] {exc}")
+        console.print(f"[red]repair: the catalog is unreachable:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     if as_json:
         print_json(report.as_dict())
@@ -171,10 +172,10 @@ def refetch(
     try:
         result = crawl_region_now(svc, region, fiscal_year=year, start_urls=start_url or None, fresh=True)
     except (NoEntryPoints, LeaseBusy, UnsafeUrl) as exc:
-        console.print(f"[red]refetch refused:[/red] {exc}")
+        console.print(f"[red]refetch refused:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     except CrawlFailed as exc:
-        console.print(f"[red]crawl failed:[/red] {exc}")
+        console.print(f"[red]crawl failed:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from exc
     if as_json:
         print_json({k: v for k, v in result.items() if k != "files"})

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from govbudget.cli.common import AsJson, console, print_json, settings
@@ -51,7 +52,7 @@ def schedule_show(
     try:
         entries = beat_schedule(load_config(settings().schedules_file))
     except (OSError, ValueError) as exc:
-        console.print(f"[red]bad schedule file:[/red] {exc}")
+        console.print(f"[red]bad schedule file:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     now = datetime.now(UTC)
     rows = [
