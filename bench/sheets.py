@@ -1,4 +1,4 @@
-"""Spreadsheets: our reader (`parsers.sheet_reader.read_sheets`) vs raw python-calamine, in cells/s.
+"""Spreadsheets: our reader (`parsers.readers.sheet.read_sheets`) vs raw python-calamine, in cells/s.
 
 Our reader costs more than calamine alone because it also reads the XLSX number formats with
 openpyxl (so `3200.00` stays `3200.00`) and builds the row stream; this figure says how much more.
@@ -13,7 +13,7 @@ import python_calamine
 
 from bench.harness import Context, Row, Section, rounds
 from govbudget.corpus.documents import disclosures
-from govbudget.parsers.sheet_reader import read_sheets
+from govbudget.parsers.readers.sheet import read_sheets
 
 
 def calamine_cells(data: bytes) -> int:

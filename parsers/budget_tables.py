@@ -10,9 +10,9 @@ from typing import Any
 
 from govbudget.parsers.checks.enrich import enrich
 from govbudget.parsers.file_title import file_title
-from govbudget.parsers.grid import ReadDocument
 from govbudget.parsers.metadata import document_meta, settle_scope
 from govbudget.parsers.outcome import ParseOutcome, document_record
+from govbudget.parsers.readers import FORMATS, read
 from govbudget.parsers.tables.class_codes import add_mapped_codes
 from govbudget.parsers.tables.interpret import interpret
 from govbudget.parsers.tables.segments import find_tables
@@ -24,7 +24,7 @@ class BudgetTablesParser:
 
     name = "budget-tables"
     version = PARSER_VERSION
-    formats = frozenset({"pdf", "xlsx", "xls", "et", "docx", "doc", "wps", "html", "image"})
+    formats = FORMATS
 
     def score(self, data: bytes, fmt: str) -> float:
         """Any file of a supported format; more specific parsers may outscore this one."""
@@ -32,7 +32,7 @@ class BudgetTablesParser:
 
     def parse(self, data: bytes, *, fmt: str, sha256: str, filename: str | None) -> ParseOutcome:
         """Read, recognise, interpret; a table that fails makes the outcome `partial`."""
-        doc = _read(data, fmt)
+        doc = read(data, fmt)
         label = f"{self.name}@{self.version}"
         tables, facts = find_tables(doc.rows)
         meta = document_meta(tables, facts["first_text"], doc.pages, doc.title, facts["info"], rows=doc.rows,
@@ -72,64 +72,3 @@ def _inherit_document_meta(body: list[dict[str, Any]], meta: dict[str, Any]) -> 
         for key in ("fiscal_year", "department"):
             if record.get(key) is None and meta.get(key) is not None:
                 record[key] = meta[key]
-
-
-def _read(data: bytes, fmt: str) -> ReadDocument:
-    """The row stream of a file, by its detected format."""
-    if fmt == "pdf":
-        from govbudget.parsers.pdf_reader import read_pdf
-
-        return read_pdf(data)
-    if fmt == "docx":
-        from govbudget.parsers.docx_reader import read_docx
-
-        return read_docx(data)
-    if fmt == "html":
-        from govbudget.parsers.html_reader import read_html
-
-        return read_html(data)
-    if fmt == "image":
-        from govbudget.parsers.ocr_reader import read_image
-
-        return read_image(data)
-    if fmt in ("doc", "wps"):
-        return _read_word(data, fmt)
-    from govbudget.parsers.sheet_reader import read_sheets
-
-    if fmt == "et":
-        from govbudget.parsers.convert import convert
-
-        return read_sheets(convert(data, "et"), "xlsx")
-    return read_sheets(data, fmt)
-
-
-def _read_word(data: bytes, fmt: str) -> ReadDocument:
-    """DOC/WPS through LibreOffice to DOCX; antiword when LibreOffice cannot do it or lost tables.
-
-    LibreOffice 7.4 drops every table of a Word 97 file that ends with a table (no paragraph after
-    it, as LibreOffice itself writes such files): the cells come back as one run-on paragraph. When
-    antiword reads more tables than LibreOffice did, antiword's reading is the better one.
-    """
-    from govbudget.parsers.convert import ConversionError, antiword_rows, convert
-    from govbudget.parsers.docx_reader import read_docx
-
-    try:
-        doc = read_docx(convert(data, fmt))
-    except ConversionError as exc:
-        doc = antiword_rows(data)
-        doc.warnings.insert(0, str(exc))
-        return doc
-    try:
-        fallback = antiword_rows(data)
-    except ConversionError:
-        return doc
-    if _table_count(fallback) > _table_count(doc):
-        fallback.warnings.insert(0, f"LibreOffice read {_table_count(doc)} of the {_table_count(fallback)} "
-                                    "tables antiword found; read with antiword")
-        fallback.title = fallback.title or doc.title
-        return fallback
-    return doc
-
-
-def _table_count(doc: ReadDocument) -> int:
-    return len({r.locator.get("table") for r in doc.rows if r.kind == "table"})

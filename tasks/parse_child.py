@@ -131,10 +131,10 @@ def _warm_up() -> None:
     import pdfplumber  # noqa: F401
 
     import govbudget.parsers
-    import govbudget.parsers.docx_reader
-    import govbudget.parsers.html_reader
-    import govbudget.parsers.pdf_reader
-    import govbudget.parsers.sheet_reader  # noqa: F401
+    import govbudget.parsers.readers.docx
+    import govbudget.parsers.readers.html
+    import govbudget.parsers.readers.pdf
+    import govbudget.parsers.readers.sheet  # noqa: F401
 
 
 def _limit_cpu(seconds: int) -> None:

@@ -13,10 +13,11 @@ import zipfile
 import pytest
 
 from govbudget.corpus.render_xlsx import render_xlsx
-from govbudget.parsers import ooxml_limits, parse_bytes
-from govbudget.parsers.docx_reader import DocxReadError, read_docx
-from govbudget.parsers.html_reader import read_html
-from govbudget.parsers.sheet_reader import SheetReadError, read_sheets
+from govbudget.parsers import parse_bytes
+from govbudget.parsers.readers import ooxml_limits
+from govbudget.parsers.readers.docx import DocxReadError, read_docx
+from govbudget.parsers.readers.html import read_html
+from govbudget.parsers.readers.sheet import SheetReadError, read_sheets
 
 SHEET = "xl/worksheets/sheet1.xml"
 DOCUMENT = "word/document.xml"

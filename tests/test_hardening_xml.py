@@ -20,9 +20,9 @@ import pytest
 
 from govbudget.corpus.render_xlsx import render_xlsx
 from govbudget.parsers import parse_bytes
-from govbudget.parsers.docx_reader import DocxReadError, read_docx
-from govbudget.parsers.html_reader import read_html
-from govbudget.parsers.sheet_reader import SheetReadError, read_sheets
+from govbudget.parsers.readers.docx import DocxReadError, read_docx
+from govbudget.parsers.readers.html import read_html
+from govbudget.parsers.readers.sheet import SheetReadError, read_sheets
 
 MARKER = "TOPSECRET-7c1e"
 LOL = "lol"

@@ -6,8 +6,8 @@ import pytest
 
 from govbudget.corpus.build import documents, render_files
 from govbudget.parsers import parse_bytes
-from govbudget.parsers.convert import antiword_rows, convert
-from govbudget.parsers.docx_reader import read_docx
+from govbudget.parsers.readers.convert import antiword_rows, convert
+from govbudget.parsers.readers.docx import read_docx
 
 PROJECTS = ["离休干部药费", "医疗保险征收发放工作经费", "第三方代理记账", "医疗保险网络运行维护费",
             "编外长期聘用人"]

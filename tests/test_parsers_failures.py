@@ -73,7 +73,7 @@ def test_parser_exception_becomes_failed(monkeypatch: pytest.MonkeyPatch) -> Non
     def boom(data: bytes, fmt: str) -> None:
         raise RuntimeError("reader exploded")
 
-    monkeypatch.setattr(budget_tables, "_read", boom)
+    monkeypatch.setattr(budget_tables, "read", boom)
     data = _pdf()
     outcome = parse_bytes(data)
     _assert_failed(outcome, data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from govbudget.parsers.html_reader import decode_html
+from govbudget.parsers.readers.html import decode_html
 
 GBK_ONLY = "朱镕基 陶喆 堃"  # characters of GBK that GB2312 lacks, common on pages that declare GB2312
 TEXT = f"2024年部门预算 一般公共预算财政拨款支出表 {GBK_ONLY}"

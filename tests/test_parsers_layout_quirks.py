@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from govbudget.parsers.grid import Row
-from govbudget.parsers.pdf_cells import logical_rows
+from govbudget.parsers.readers.pdf_cells import logical_rows
 from govbudget.parsers.tables.codes import classify
 from govbudget.parsers.tables.columns import Column
 from govbudget.parsers.tables.header_block import complete_department, parse_header_row

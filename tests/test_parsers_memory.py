@@ -7,8 +7,9 @@ import io
 import pytest
 from pdfplumber.utils.exceptions import PdfminerException
 
-from govbudget.parsers import parse_bytes, pdf_reader
+from govbudget.parsers import parse_bytes
 from govbudget.parsers.outcome import raise_if_out_of_memory
+from govbudget.parsers.readers import pdf as pdf_reader
 from govbudget.tasks.parse_child import _parse_one
 
 

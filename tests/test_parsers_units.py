@@ -8,8 +8,8 @@ import pytest
 
 from govbudget.parsers import ParseOutcome, parse_bytes, registry
 from govbudget.parsers.grid import Row, join_wrapped
-from govbudget.parsers.number_format import format_number
-from govbudget.parsers.sheet_reader import read_sheets
+from govbudget.parsers.readers.number_format import format_number
+from govbudget.parsers.readers.sheet import read_sheets
 from govbudget.parsers.tables.amounts import parse_amount, to_yuan
 from govbudget.parsers.tables.class_codes import bare_name
 from govbudget.parsers.tables.codes import code_level, split_code_name

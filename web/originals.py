@@ -79,14 +79,14 @@ def pdf_row_band(data: bytes, page_number: int, row: int) -> dict[str, float] | 
     """Where table row `row` of page `page_number` is printed, as fractions of the page (`top`,
     `bottom`, `left`, `right`); None when the page has no such row.
 
-    The rows are found and numbered as the PDF reader numbers them (`parsers.pdf_reader`: the page's
+    The rows are found and numbered as the PDF reader numbers them (`parsers.readers.pdf`: the page's
     visible part, its pdfplumber tables in order, each table's logical rows), so a line item's locator
     (`{"page": 7, "row": 12}`) points at the same band the parser read. A page the reader read by OCR has
     no table rows here, and a row read by a different parser version may be numbered differently.
     """
     import pdfplumber
 
-    from govbudget.parsers.pdf_cells import logical_rows, visible
+    from govbudget.parsers.readers.pdf_cells import logical_rows, visible
 
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         if not 1 <= page_number <= min(len(pdf.pages), MAX_PAGES):

@@ -13,10 +13,10 @@ import io
 import python_calamine
 
 from govbudget.parsers.grid import ReadDocument, Row, join_wrapped
-from govbudget.parsers.number_format import format_number
-from govbudget.parsers.ooxml_limits import check_declared_size
 from govbudget.parsers.outcome import raise_if_out_of_memory
-from govbudget.parsers.xls_formats import xls_formats
+from govbudget.parsers.readers.number_format import format_number
+from govbudget.parsers.readers.ooxml_limits import check_declared_size
+from govbudget.parsers.readers.xls_formats import xls_formats
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024  # refuse zip bombs before any XML is parsed
 MAX_CELLS = 5_000_000

@@ -14,7 +14,7 @@ import pypdfium2
 
 from govbudget.parsers.grid import ReadDocument, Row
 from govbudget.parsers.outcome import raise_if_out_of_memory
-from govbudget.parsers.pdf_cells import logical_rows, visible
+from govbudget.parsers.readers.pdf_cells import logical_rows, visible
 
 MAX_PAGES = 2000
 
@@ -64,7 +64,7 @@ def read_pdf(data: bytes) -> ReadDocument:
 
 def _ocr_page(data: bytes, number: int) -> list[Row]:
     """Render one page with pdfium at 200 dpi and read it with OCR."""
-    from govbudget.parsers.ocr_reader import ocr_rows
+    from govbudget.parsers.readers.image import ocr_rows
 
     doc = pypdfium2.PdfDocument(data)
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 
 from govbudget.parsers.grid import ReadDocument, Row, join_wrapped
-from govbudget.parsers.ooxml_limits import check_declared_size
+from govbudget.parsers.readers.ooxml_limits import check_declared_size
 
 MAX_UNCOMPRESSED = 256 * 1024 * 1024
 MAX_ROWS = 200_000
