@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from govbudget.parsers.checks.coverage import coverage_errors, document_coverage
 from govbudget.parsers.checks.enrich import enrich
 from govbudget.parsers.file_title import file_title
 from govbudget.parsers.metadata import document_meta, settle_scope
@@ -39,13 +40,19 @@ class BudgetTablesParser:
                              property_title=None if doc.title else file_title(data, fmt))
         errors = list(doc.warnings)
         body: list[dict[str, Any]] = []
+        measured: list[tuple[Any, dict[str, Any]]] = []
         for t in tables:
             result = interpret(t, doc=sha256, defaults=meta)
             errors.extend(result.errors)
             body.append(result.table)
             body.extend(result.items)
+            measured.append((t, result.table))
         add_mapped_codes(body)
-        performance_tables = enrich(doc.rows, body, meta=meta, doc=sha256)  # indicators, facts, checks
+        # indicators, facts, checks (the `coverage` check among them: printed amounts vs line items)
+        performance_tables = enrich(doc.rows, body, meta=meta, doc=sha256, tables=measured)
+        errors.extend(coverage_errors(body))
+        meta["coverage"] = document_coverage(body)
+        meta["coverage_unmeasured"] = performance_tables
         settle_scope(meta, tables)
         _inherit_document_meta(body, meta)
         if not tables and not performance_tables and not any(r["type"] == "fact" for r in body):

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-STATUSES = ("ok", "partial", "failed")
+from govbudget.parsers.records import STATUSES, Document
+
+__all__ = ["STATUSES", "Member", "ParseOutcome", "document_record", "failed_outcome"]
 
 
 @dataclass
@@ -49,22 +51,23 @@ def document_record(
 ) -> dict[str, Any]:
     """Build the `document` record with SCHEMA.md's fields in SCHEMA.md's order (`type` first)."""
     meta = meta or {}
-    return {
-        "type": "document",
-        "sha256": sha256,
-        "format": fmt,
-        "title": meta.get("title"),
-        "department": meta.get("department"),
-        "unit_code": meta.get("unit_code"),
-        "scope": meta.get("scope"),
-        "fiscal_year": meta.get("fiscal_year"),
-        "phase": meta.get("phase"),
-        "region_code": meta.get("region_code"),
-        "pages": meta.get("pages"),
-        "parser": parser,
-        "status": status,
-        "errors": list(errors),
-    }
+    return Document(
+        sha256=sha256,
+        format=fmt,
+        title=meta.get("title"),
+        department=meta.get("department"),
+        unit_code=meta.get("unit_code"),
+        scope=meta.get("scope"),
+        fiscal_year=meta.get("fiscal_year"),
+        phase=meta.get("phase"),
+        region_code=meta.get("region_code"),
+        pages=meta.get("pages"),
+        parser=parser,
+        status=status,
+        errors=list(errors),
+        coverage=meta.get("coverage"),
+        coverage_unmeasured=meta.get("coverage_unmeasured", 0),
+    ).as_dict()
 
 
 def failed_outcome(*, sha256: str, fmt: str, parser: str, errors: list[str]) -> ParseOutcome:
