@@ -31,7 +31,8 @@ resolve at all, which is what makes a wrong host candidate fail as it would on t
 download (the simulator's port is not 80).
 """
 
-from govbudget.simulator.country.build import Country, build, platform_url
+from govbudget.simulator.country.build import Country, platform_url
+from govbudget.simulator.country.build import build as build_country
 from govbudget.simulator.country.server import CountrySimulator
 
-__all__ = ["Country", "CountrySimulator", "build", "platform_url"]
+__all__ = ["Country", "CountrySimulator", "build_country", "platform_url"]

@@ -3,14 +3,15 @@
 Real government hosts are the pinyin of the short name (www.linzhang.gov.cn for 临漳县), of the full
 name (www.xinhuaqu.gov.cn) or its initials (www.lzx.gov.cn, www.hd.gov.cn for 邯郸市). `candidates`
 gives all of them for a division, the set a discovery would try; `site_host` picks the one the
-simulated division really uses (see `plan.INITIALS_HOSTS`, `plan.FULL_PINYIN_HOSTS`).
+simulated division really uses (see `plan.INITIALS_HOSTS`, `plan.FULL_PINYIN_HOSTS`), or one no
+candidate finds (`plan.CITY_PREFIXED_HOSTS`: www.hdct.gov.cn).
 """
 
 from __future__ import annotations
 
 from pypinyin import Style, lazy_pinyin
 
-from govbudget.regions import Division
+from govbudget.regions import Division, division
 from govbudget.regions.names import short_name
 from govbudget.simulator.country import plan
 
@@ -45,6 +46,8 @@ def site_host(div: Division) -> str:
     kinds = labels(div)
     if div.code in plan.INITIALS_HOSTS:
         return f"www.{kinds['initials' if div.level == 'county' else 'short_initials']}.gov.cn"
+    if div.code in plan.CITY_PREFIXED_HOSTS and div.parent:
+        return f"www.{_initials(short_name(division(div.parent).name))}{kinds['short_initials']}.gov.cn"
     if div.code in plan.FULL_PINYIN_HOSTS:
         return f"www.{kinds['full_pinyin']}.gov.cn"
     return f"www.{kinds['pinyin']}.gov.cn"

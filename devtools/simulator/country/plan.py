@@ -49,6 +49,9 @@ HOST_ONLY = ("130481", "130982", "410402", "410425", "410481", "410482", "410602
 # instead of the short name's pinyin.
 INITIALS_HOSTS = ("130400", "130982", "410400", "410602")
 FULL_PINYIN_HOSTS = ("410402",)
+# Host led by the city's initials (www.hdct.gov.cn for 邯郸市丛台区): no usual candidate finds these, so
+# only the directory or navigation reaches them.
+CITY_PREFIXED_HOSTS = ("130403", "130903", "410403", "410611")
 # Linked from their city's home page of local government sites (河南), reached by navigation.
 NAV_LINKED = ("410403", "410404", "410411", "410421", "410422", "410423", "410611", "410621")
 
@@ -69,7 +72,7 @@ TRAPS = (
     Trap("redirect_to_city", "130426", "130400", "城市目录中“涉县”的链接跳转到邯郸市本级的预决算栏目"),
     Trap("same_short_name", "410402", "130902", "沧州市新华区与平顶山市新华区同名；沧州的链接不属于平顶山"),
     Trap("foreign_host", "410402", "130902", "主机候选 www.xinhua.gov.cn 能打开，却是沧州市新华区的网站"),
-    Trap("platform_unknown_code", "140000", None, "共享平台对不存在的区划代码也返回 200（暂无数据）"),
+    Trap("platform_unknown_code", "140700", None, "共享平台对不存在的区划代码也返回 200（暂无数据）"),
 )
 
 
