@@ -9,6 +9,11 @@ Every file starts with the same provenance columns, so any number can be traced 
 bytes (`sha256`), where they were fetched (`source_url`, `captured_at`) and where on the page or
 sheet it stands (`locator`). Fields a parser adds later that are not declared here land in `extra`
 (a JSON object) rather than being dropped.
+
+A record type's own columns are declared on its class (`govbudget.parsers.records`: each field's
+type, meaning and allowed values), so a field a parser adds is a column the moment it is declared
+there; this module adds only what the export itself knows: ids, provenance, the crawl's catalog
+columns and the text renderings of a check's values.
 """
 
 from __future__ import annotations
@@ -17,12 +22,23 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from govbudget.parsers.checks import CHECKS
-from govbudget.parsers.narrative.facts import FACTS
-from govbudget.parsers.outcome import STATUSES
-from govbudget.parsers.performance.garbage import GARBAGE_CHECKS
-from govbudget.parsers.tables.measures import MEASURES
-from govbudget.parsers.tables.titles import TABLE_KINDS
+from govbudget.parsers.records import (
+    CLASSIFICATIONS,
+    COLUMN_TYPES,
+    PHASES,
+    ROW_ROLES,
+    SCOPES,
+    SIDES,
+    STATUSES,
+    VALUE_KINDS,
+    Check,
+    Document,
+    Fact,
+    Indicator,
+    LineItem,
+    Record,
+    Table,
+)
 
 # Amounts are printed with at most 2 decimals in 万元 (4–6 after conversion is still exact at this
 # scale); 24 digits hold any budget in yuan. A value needing more decimals is kept in `extra`, not rounded.
@@ -30,7 +46,7 @@ from govbudget.parsers.tables.titles import TABLE_KINDS
 DECIMAL_PRECISION = 24
 DECIMAL_SCALE = 6
 
-KINDS = ("string", "integer", "decimal", "boolean", "datetime", "object", "array")
+KINDS = COLUMN_TYPES
 
 _ARROW = {
     "string": pa.string(),
@@ -54,15 +70,9 @@ _FRICTIONLESS = {
 }
 
 
-# The vocabularies a column's values come from (SCHEMA.md), as `enum` constraints in datapackage.json
-# and allowed values in docs/DATA_DICTIONARY.md. Parser vocabularies are imported, never copied.
-PHASES = ("budget", "final")
-SCOPES = ("government", "department", "unit")
-SIDES = ("income", "expenditure")
-CLASSIFICATIONS = ("function", "economic_dept", "economic_gov", "item")
-ROW_ROLES = ("detail", "subtotal", "total")
-VALUE_KINDS = ("numeric", "percent", "date", "qualitative", "not_applicable", "empty")
-CHECK_NAMES = (*CHECKS, *GARBAGE_CHECKS)
+# The vocabularies a column's values come from (SCHEMA.md) are `enum` constraints in datapackage.json
+# and allowed values in docs/DATA_DICTIONARY.md; they are the parsers' own (parsers/records.py).
+__all__ = ["CLASSIFICATIONS", "PHASES", "ROW_ROLES", "SCOPES", "SIDES", "STATUSES", "VALUE_KINDS"]
 
 
 @dataclass(frozen=True)
@@ -106,6 +116,16 @@ def F(name: str, kind: str, description: str, values: tuple[str, ...] = (), unit
     return Field(name, kind, description, values, unit)
 
 
+def record_fields(cls: type[Record], after: dict[str, tuple[Field, ...]] | None = None) -> tuple[Field, ...]:
+    """The columns a record class declares, in its field order; `after` places export-only columns
+    right after the named record column (`size` after `pages`)."""
+    out: list[Field] = []
+    for c in cls.FIELDS:
+        out.append(F(c.name, c.kind, c.description, c.allowed(), c.unit))
+        out.extend((after or {}).get(c.name, ()))
+    return tuple(out)
+
+
 PROVENANCE = (
     F("sha256", "string", "SHA-256 of the archived file the row comes from: the key of the archive object"),
     F("source_url", "string", "URL the file was fetched from (its latest capture)"),
@@ -135,17 +155,8 @@ DOCUMENT = (
     F("referrer", "string", "the page that linked to the file"),
     F("link_text", "string", "text of the link the file was found under"),
     F("doc_kind", "string", "crawler's classification: budget, final, three_public, performance"),
-    F("format", "string", "detected real format: pdf, xlsx, xls, docx, doc, ..."),
-    F("title", "string", "the document's own heading (or the link text when unparsed)"),
-    F("department", "string", "the disclosing body as printed"),
-    F("unit_code", "string", "budget unit code printed beside the department"),
-    F("scope", "string", "government, department (部门预算, consolidated) or unit (单位预算)", SCOPES),
-    F("phase", "string", "budget (预算) or final (决算)", PHASES),
-    F("pages", "integer", "page or sheet count"),
-    F("size", "integer", "size of the archived file in bytes", unit="bytes"),
-    F("parser", "string", "name@version of the parser that produced the records"),
-    F("status", "string", "parse status: ok, partial, failed (null: not parsed yet)", STATUSES),
-    F("errors", "array", "why the parse was partial or failed"),
+    *record_fields(Document, after={"pages": (F("size", "integer", "size of the archived file in bytes",
+                                                 unit="bytes"),)}),
     F("canonical_kinds", "array", "the table kinds this file is its disclosure's counted copy of"),
 )
 
@@ -154,80 +165,28 @@ TABLE_ID = F("table_id", "string", "the table: its file's sha256 and its positio
 RECORD_ID = F("record_id", "string", "the row: its file's sha256, its record type and position "
               "among the file's records of that type (`<sha256>:li12`)")
 
-TABLE = (
-    TABLE_ID,
-    F("table_kind", "string", "standard table (SCHEMA.md vocabulary)", TABLE_KINDS),
-    F("title", "string", "table title as printed"),
-    F("unit", "string", "unit the table states (万元 or 元)"),
-    F("department", "string", "department as printed on the table"),
-    F("unit_code", "string", "budget unit code printed on the table"),
-    F("rows", "integer", "data rows read"),
-    F("declared_empty", "boolean", "the table is printed but declared empty (本表无数据)"),
-    F("project", "string", "project name (performance target tables)"),
-    F("project_prefix", "string", "project code prefix when printed (FM, ZK, ...)"),
-    F("goals", "array", "performance goals text (绩效目标)"),
-)
+TABLE = (TABLE_ID, *record_fields(Table))
 
 LINE_ITEM = (
     RECORD_ID,
     F("table_id", "string", "the table the amount stands in (tables.table_id), null when not found"),
-    F("table_kind", "string", "standard table the amount stands in", TABLE_KINDS),
-    F("side", "string", "income or expenditure", SIDES),
-    F("classification", "string", "function, economic_dept, economic_gov or item", CLASSIFICATIONS),
-    F("code", "string", "subject code as printed (null for named rows)"),
-    F("name", "string", "row name as printed"),
-    F("level", "integer", "1, 2, 3 for function codes (类/款/项); 1, 2 for economic codes"),
-    F("parent_code", "string", "code one level up"),
-    F("row_role", "string", "detail, subtotal or total", ROW_ROLES),
-    F("measure", "string", "the column, SCHEMA.md measure vocabulary", MEASURES),
-    F("measure_label", "string", "the column header as printed"),
-    F("amount", "decimal", "amount as printed, in `unit`", unit="`unit` (万元 or 元)"),
-    F("unit", "string", "unit of `amount` (万元 or 元)"),
-    F("amount_yuan", "decimal", "the amount in yuan", unit="元"),
-    F("seq", "string", "printed row number (序号) when the table has one"),
+    *record_fields(LineItem),
 )
 
 INDICATOR = (
     RECORD_ID,
     F("table_id", "string", "the target table the row stands in (tables.table_id), null when not found"),
-    F("table_kind", "string", "performance_targets or overall_performance_targets",
-      ("performance_targets", "overall_performance_targets")),
-    F("project", "string", "project name (null for overall targets)"),
-    F("project_amount", "decimal", "project amount in 万元 when printed", unit="万元"),
-    F("level1", "string", "一级指标"),
-    F("level2", "string", "二级指标"),
-    F("level3", "string", "三级指标: the indicator's name"),
-    F("description", "string", "绩效指标描述 when printed"),
-    F("operator", "string", "≥, ≤, =, >, < (null for qualitative targets)"),
-    F("value", "string", "target value: decimal string or qualitative text"),
-    F("value_unit", "string", "unit of the target value"),
-    F("value_kind", "string", "numeric, percent, date, qualitative, not_applicable, empty", VALUE_KINDS),
-    F("raw", "string", "the target cell exactly as printed"),
-    F("basis", "string", "指标值确定依据 when printed"),
+    *record_fields(Indicator),
 )
 
-FACT = (
-    RECORD_ID,
-    F("fact", "string", "which figure (SCHEMA.md fact vocabulary)", FACTS),
-    F("amount", "decimal", "amount as stated, in `unit`", unit="`unit` (万元, 元 or 亿元)"),
-    F("unit", "string", "unit of `amount`"),
-    F("amount_yuan", "decimal", "the amount in yuan", unit="元"),
-    F("sentence", "string", "the sentence the figure came from"),
-)
+FACT = (RECORD_ID, *record_fields(Fact))
 
 CHECK = (
     RECORD_ID,
-    F("check", "string", "which validation (SCHEMA.md check vocabulary and the performance parser's "
-      "flags on suspect targets)", CHECK_NAMES),
-    F("ok", "boolean", "whether it passed"),
-    F("subject", "string", "what was compared, e.g. the subject code"),
-    F("expected", "decimal", "expected value, when numeric (else only in expected_text)"),
-    F("actual", "decimal", "actual value, when numeric (else only in actual_text)"),
-    F("expected_text", "string", "expected value as emitted by the parser"),
-    F("actual_text", "string", "actual value as emitted by the parser"),
-    F("table_kind", "string", "table the check ran on, when it names one (a cross_table check names "
-      "both, joined by `|`)"),
-    F("measure", "string", "measure compared, when it names one"),
+    *record_fields(Check, after={"actual": (
+        F("expected_text", "string", "expected value as emitted by the parser"),
+        F("actual_text", "string", "actual value as emitted by the parser"),
+    )}),
 )
 
 
