@@ -131,6 +131,12 @@ class FileScore:
     # indicator / fact keys missed and extra, per kind (`python -m govbudget.corpus.misses DIR`)
     record_missed: dict[str, list[tuple]] = field(default_factory=dict)
     record_extra: dict[str, list[tuple]] = field(default_factory=dict)
+    # the parse's own `coverage` checks (amounts printed in its tables vs line items): None when the
+    # file has no measured table; `coverage_gaps` are the parse's messages for tables below 100%
+    coverage: float | None = None
+    coverage_read: int = 0
+    coverage_printed: int = 0
+    coverage_gaps: list[str] = field(default_factory=list)
 
 
 def _of(records: Iterable[Record], kind: str) -> list[Record]:
@@ -154,10 +160,21 @@ def score_file(name: str, truth: list[Record], predicted: list[Record], *,
     indicators, facts = tallies.get("indicator"), tallies.get("fact")
     metadata = {f: _flat(truth_doc.get(f)) == _flat(pred_doc.get(f))
                 for f in METADATA_FIELDS if f in truth_doc}
+    runs = [c for c in _of(predicted, "check") if c.get("check") == "coverage"]
     return FileScore(name=name, fmt=fmt or truth_doc.get("rendering") or truth_doc.get("format") or "unknown",
                      status=str(pred_doc.get("status", "missing")), line_items=items, indicators=indicators,
                      facts=facts, metadata=metadata, missed=missed, extra=extra,
-                     record_missed=record_missed, record_extra=record_extra)
+                     record_missed=record_missed, record_extra=record_extra,
+                     coverage=pred_doc.get("coverage"),
+                     coverage_read=sum(int(c.get("actual") or 0) for c in runs),
+                     coverage_printed=sum(int(c.get("expected") or 0) for c in runs),
+                     coverage_gaps=[_gap(c) for c in runs if not c.get("ok")])
+
+
+def _gap(check: Record) -> str:
+    """A table below 100%: its kind, where it starts and what it read (`income_summary p.3: 10/12`)."""
+    where = " ".join(f"{k} {v}" for k, v in (check.get("table_locator") or {}).items())
+    return f"{check.get('subject')} {where}: read {check.get('actual')} of {check.get('expected')}"
 
 
 @dataclass
@@ -171,9 +188,19 @@ class Summary:
     facts: Tally | None = None
     metadata_right: Counter = field(default_factory=Counter)
     metadata_total: Counter = field(default_factory=Counter)
+    coverages: list[float] = field(default_factory=list)  # per measured file
+    coverage_read: int = 0
+    coverage_printed: int = 0
+    below_full_coverage: list[str] = field(default_factory=list)  # files with a table below 100%
 
     def add(self, score: FileScore) -> None:
         self.files += 1
+        if score.coverage is not None:
+            self.coverages.append(score.coverage)
+            self.coverage_read += score.coverage_read
+            self.coverage_printed += score.coverage_printed
+            if score.coverage_gaps:
+                self.below_full_coverage.append(score.name)
         self.failed += score.status == "failed"
         self.line_items += score.line_items
         if score.indicators is not None:
@@ -189,9 +216,24 @@ class Summary:
         total = sum(self.metadata_total.values())
         return sum(self.metadata_right.values()) / total if total else None
 
+    @property
+    def coverage_min(self) -> float | None:
+        return min(self.coverages) if self.coverages else None
+
+    @property
+    def coverage_mean(self) -> float | None:
+        return sum(self.coverages) / len(self.coverages) if self.coverages else None
+
+    def coverage_dict(self) -> dict[str, Any]:
+        """What the parses say they read of their tables: min and mean over files, totals, files < 100%."""
+        return {"files": len(self.coverages), "min": self.coverage_min, "mean": self.coverage_mean,
+                "read": self.coverage_read, "printed": self.coverage_printed,
+                "below_full": list(self.below_full_coverage)}
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "files": self.files, "failed": self.failed, "line_items": self.line_items.as_dict(),
+            "coverage": self.coverage_dict(),
             "indicator_recall": self.indicators.recall if self.indicators else None,
             "indicators": self.indicators.as_dict() if self.indicators else None,
             "fact_recall": self.facts.recall if self.facts else None,
@@ -211,6 +253,18 @@ def summarise(scores: Iterable[FileScore]) -> tuple[Summary, dict[str, Summary]]
 
 def _shown(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.4f}"
+
+
+def coverage_line(summary: Summary) -> str:
+    """One line for the report card: `coverage: min 0.9746, mean 0.9921 over 12 files; 6 below 100%`."""
+    c = summary.coverage_dict()
+    if not c["files"]:
+        return "coverage: no table measured"
+    line = (f"coverage (amounts printed in tables that became line items): min {_shown(c['min'])}, "
+            f"mean {_shown(c['mean'])}, {c['read']} of {c['printed']} over {c['files']} files; "
+            f"{len(c['below_full'])} below 100%")
+    return line + (f": {', '.join(c['below_full'][:5])}" + (" …" if len(c["below_full"]) > 5 else "")
+                   if c["below_full"] else "")
 
 
 def below_thresholds(overall: Summary, by_format: dict[str, Summary], *, min_f1: float | None = None,
