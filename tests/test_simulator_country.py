@@ -20,7 +20,8 @@ from w3lib.encoding import html_to_unicode
 from govbudget.regions import all_divisions
 from govbudget.regions.names import short_name
 from govbudget.simulator.country import CountrySimulator, plan
-from govbudget.simulator.country.answer_key import KEY_PATH, owner, render
+from govbudget.simulator.country.answer_key import KEY_PATH, render
+from govbudget.simulator.country.grading import grade, owner
 from govbudget.simulator.country.hosts import candidates
 
 
@@ -267,3 +268,17 @@ def page_by(sim: CountrySimulator, url: str, via_proxy: bool) -> lxml.html.HtmlE
     status, headers, body = fetch(sim, url, via_proxy)
     assert status == 200
     return parse(body, headers.get("content-type", ""))
+
+
+def test_grading_counts_traps_as_wrong(key: dict[str, Any]) -> None:
+    """What a discovery's test will use: the key's own entry points all score, every trap scores wrong."""
+    own = {d["code"]: [e["url"] for e in d["entry_points"]] for d in key["divisions"]}
+    perfect = grade(own, key)
+    assert perfect.coverage(len(key["divisions"])) == 1.0 and not perfect.wrong and not perfect.unverified
+    for t in key["traps"]:
+        scored = grade({t["named"]: [t["url"]]}, key)
+        assert not scored.correct, t["kind"]
+        if t["kind"] == "dead_link":  # its own host, but no page: not found, not wrong
+            assert scored.unverified == [(t["named"], t["url"])] and not scored.wrong
+        else:
+            assert scored.wrong == [(t["named"], t["url"], t["actual"])], t["kind"]

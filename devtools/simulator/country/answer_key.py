@@ -20,30 +20,15 @@ import hashlib
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from govbudget.regions import Division
 from govbudget.simulator.country import build as built
 from govbudget.simulator.country import hosts, plan
 from govbudget.simulator.country.division_sites import nav_style
+from govbudget.simulator.country.grading import owner
 
 KEY_PATH = Path(__file__).with_name("truth") / "answer_key.json"
 HOST_PROBE = "http://{host}/"
-
-
-def owner(url: str, country: built.Country | None = None) -> str | None:
-    """The division a URL of the country belongs to (None: nobody's, e.g. the national seed page).
-
-    A page of the shared platform belongs to the division its ``code`` names, if the country has it.
-    """
-    country = country or built.build()
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if host == built.PLATFORM_HOST:
-        code = (parse_qs(parts.query).get("code") or [""])[0][:6]
-        return code if any(d.code == code for d in plan.divisions()) and parts.path == built.PLATFORM_LIST \
-            else None
-    return country.owners.get(host)
 
 
 def _entry_points(country: built.Country, div: Division) -> list[dict[str, str]]:
@@ -102,7 +87,8 @@ def _disclosures(country: built.Country) -> dict[str, list[dict[str, str]]]:
             if res.document is None:
                 continue
             url = f"http://{name}{path}"
-            code = owner(url, country) or path.split("/")[3]  # platform files: /gk/files/<code>/…
+            code = owner(url, country)
+            assert code is not None, f"disclosure {url} belongs to no division"
             out.setdefault(code, []).append({"url": url, "sha256": hashlib.sha256(res.body).hexdigest(),
                                              "filename": res.document.filename})
     return out

@@ -69,6 +69,7 @@ class Country:
     sites: dict[str, HostSite] = field(default_factory=dict)  # division code → its own site
     links: list[LaidLink] = field(default_factory=list)
     owners: dict[str, str] = field(default_factory=dict)  # host → code of the division it belongs to
+    redirects: dict[str, str] = field(default_factory=dict)  # URL → where it sends a client
 
     @property
     def seed(self) -> str:
@@ -152,6 +153,7 @@ def _county_link(country: Country, source: str, div: Division) -> LaidLink | Non
         host = country.sites[div.code].domain
         url = f"http://{host}/czyjs/"
         target = country.column_url(trap.actual)
+        country.redirects[url] = target
         country.host(host).handlers.insert(0, ("/czyjs/", _redirect("/czyjs/", target)))
         return LaidLink(source, div.name, url, div.code, trap.actual, "directory", trap=trap.kind)
     if div.code in plan.FORMER_COUNTIES:
