@@ -136,6 +136,29 @@ def test_directory_links_reach_their_division(sim: CountrySimulator, key: dict[s
     assert namings == {"full", "short", "former"}
 
 
+def test_seed_reaches_exactly_the_linked_divisions(sim: CountrySimulator, key: dict[str, Any]) -> None:
+    """Following every link from the seed reaches the divisions some page links, and no other."""
+    seen: set[str] = set()
+    reached: set[str | None] = set()
+    todo = list(key["seeds"])
+    while todo:
+        url = todo.pop()
+        if url in seen or not sim.resolves(urlsplit(url).hostname or ""):
+            continue
+        seen.add(url)
+        status, headers, body = fetch(sim, url)
+        if status in (301, 302):
+            todo.append(urljoin(url, headers["location"]))
+        if status != 200 or "html" not in headers.get("content-type", ""):
+            continue
+        reached.add(owner(url))
+        todo.extend(href for _, href in links(parse(body, headers["content-type"]), url))
+    linked = {d["code"] for d in key["divisions"] if d["linked_from"]}
+    assert reached - {None} == linked
+    assert len(seen) < 2000
+    assert not linked & {d["code"] for d in key["divisions"] if d["methods"] in (["host"], ["platform"])}
+
+
 def test_link_names_short_and_former(sim: CountrySimulator, by_code: dict[str, dict[str, Any]]) -> None:
     linzhang = by_code["130423"]["linked_from"][0]
     assert (linzhang["text"], linzhang["naming"]) == ("临漳", "short")

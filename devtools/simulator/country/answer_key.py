@@ -47,7 +47,7 @@ def _reached_by(country: built.Country, div: Division) -> tuple[list[str], list[
     methods: set[str] = set()
     links = []
     for ln in country.links:
-        if ln.trap or ln.named != div.code or ln.owner != div.code:
+        if ln.trap or ln.named != div.code or ln.owner != div.code or ln.kind == "subdirectory":
             continue
         methods.add({"local_sites": "navigation"}.get(ln.kind, "directory"))
         links.append({"source": ln.source, "text": ln.text, "url": ln.url, "naming": ln.naming})

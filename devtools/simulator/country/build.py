@@ -58,7 +58,7 @@ class LaidLink:
     url: str
     named: str
     owner: str | None
-    kind: str  # directory | platform | local_sites
+    kind: str  # directory | platform | local_sites | subdirectory (a link to another directory page)
     naming: str = "full"  # full | short | former
     trap: str = ""
 
@@ -183,8 +183,10 @@ def _directory_province(country: Country, prov: Division) -> None:
                     "directory")]
     cities = [LaidLink(url, c.name, country.column_url(c.code), c.code, c.code, "directory")
               for c in _children(prov.code)]
+    county_pages = [LaidLink(url, f"{c.name}所辖县（市、区）", f"http://{country.sites[c.code].domain}/{COUNTY_DIRECTORY}",
+                             c.code, c.code, "subdirectory") for c in _children(prov.code)]
     _lay(country, url, "预决算公开", f"{prov.name}财政厅", f"{prov.code}0002",
-         [("省本级", own), ("市级预决算公开", cities)])
+         [("省本级", own), ("市级预决算公开", cities), ("县级预决算公开", county_pages)])
     _finance_home(country, prov, finance)
     for city in _children(prov.code):
         page_url = f"http://{country.sites[city.code].domain}/{COUNTY_DIRECTORY}"
