@@ -21,14 +21,22 @@ without rewriting URLs, in one of two ways:
   header, redirects and relative links all stay as on the real web.
 * **by address**: connect to `CountrySimulator.address` and send ``Host: www.linzhang.gov.cn``.
 
-A crawler that vets the addresses of names it fetches (``crawler/url_safety.py`` and the
-``PublicOnlyResolver`` of ``crawler/safe_resolver.py`` refuse loopback unless
-``GOVBUDGET_ALLOW_LOOPBACK``) needs one more thing in tests: a host → address map consulted before
-DNS, `CountrySimulator.host_addresses()` (every name → 127.0.0.1). A name not in the map must not
-resolve at all, which is what makes a wrong host candidate fail as it would on the internet
-(`CountrySimulator.resolves`). The smallest seam on the crawler's side is one setting, e.g.
-``GOVBUDGET_HOST_ADDRESSES`` (dict name → IP), read by both resolvers, plus the proxy for the
-download (the simulator's port is not 80).
+A crawler that vets the addresses of names it fetches (``crawler/url_safety.py`` resolves every URL's
+host itself and refuses loopback unless ``GOVBUDGET_ALLOW_LOOPBACK``) needs one more thing in tests:
+a host → address map consulted before DNS, `CountrySimulator.host_addresses()` (every name →
+127.0.0.1). A name not in the map must not resolve at all, which is what makes a wrong host
+candidate fail as it would on the internet (`CountrySimulator.resolves`). The smallest seam on the
+crawler's side is one setting read where names are resolved (``url_safety._resolve``, and the
+``PublicOnlyResolver`` of ``crawler/safe_resolver.py`` for direct connections), e.g. an environment
+variable ``GOVBUDGET_HOST_ADDRESSES`` holding that map as JSON, since the crawl runs in a child
+process; plus the proxy (``http_proxy``, which the child inherits) for the download, because the
+simulator's port is not 80. With ``url_safety._resolve`` answering from the map and ``http_proxy``
+set, today's crawler archives a division's disclosures from its entry point unchanged. Set
+``no_proxy=127.0.0.1,localhost`` beside ``http_proxy``: other clients of the process (boto3 for S3
+on moto, for one) read the same variables.
+
+`grading.grade` scores a discovery's entry points against the key: correct, wrong (another
+division's page, or nobody's), unverified (the division's own host but not an entry point).
 """
 
 from govbudget.simulator.country.build import Country, platform_url
