@@ -562,23 +562,26 @@ def test_pages_rendered_per_site_are_bounded_and_logged(caplog: pytest.LogCaptur
     family, stats = explorer.Explorer(explorer.Bounds(renders_per_site=1)), Stats()
     ctx = context(stats=stats)
     assert len(list(family.requests(_saved("records"), ctx))) == 1
-    assert list(family.requests(_saved("rows"), ctx.for_response())) == []
-    other_site = _html((DATA / "rows" / "index.html").read_bytes(), "http://other.example.gov.cn/rows/")
+    same_site = _html((DATA / "rows" / "index.html").read_bytes(), f"{HOST}/records/rows/")
+    assert list(family.requests(same_site, ctx.for_response())) == []
+    other_site = _html((DATA / "rows" / "index.html").read_bytes(), "http://other.example.gov.cn/records/")
     assert len(list(family.requests(other_site, ctx.for_response()))) == 1
     assert stats["govbudget/explorer_bounds_hit"] == 1
-    assert f"bound reached on {HOST}: pages rendered per site (1): {HOST}/rows/ not rendered" in caplog.text
+    assert (f"bound reached on {HOST}/records/: pages rendered per site (1): "
+            f"{HOST}/records/rows/ not rendered") in caplog.text
 
 
 def test_clicks_are_shared_out_per_site_and_unused_ones_given_back() -> None:
     family = explorer.Explorer(explorer.Bounds(clicks_per_site=10, render=RenderBounds(clicks=8)))
     ctx = context()
     [first] = family.requests(_saved("records"), ctx)
-    [second] = family.requests(_saved("rows"), ctx.for_response())
+    same_site = _html((DATA / "rows" / "index.html").read_bytes(), f"{HOST}/records/rows/")
+    [second] = family.requests(same_site, ctx.for_response())
     assert (first.meta[CAPTURE_META].bounds.clicks, second.meta[CAPTURE_META].bounds.clicks) == (8, 2)
     capture = first.meta[CAPTURE_META]
     capture.clicks.append("部门预算")
     list(family.requests(_rendered("records", capture), ctx.for_response()))
-    assert ctx.tallies[("explorer-clicks", HOST)] == 3  # 7 of the first render's 8 came back
+    assert ctx.tallies[("explorer-clicks", f"{HOST}/records/")] == 3  # 7 of the first render's 8 came back
 
 
 def _rendered(site: str, capture: Capture) -> HtmlResponse:
@@ -700,7 +703,7 @@ def test_bounds_met_in_the_browser_are_logged_and_counted(caplog: pytest.LogCapt
     capture.bounds_hit.append("responses per render (60)")
     list(explorer.FAMILY.requests(_rendered("records", capture), context(stats=stats)))
     assert stats["govbudget/explorer_bounds_hit"] == 1
-    assert f"bound reached on {HOST}: responses per render (60): {HOST}/records/" in caplog.text
+    assert f"bound reached on {HOST}/records/: responses per render (60): {HOST}/records/" in caplog.text
 
 
 def test_links_seen_between_clicks_are_read_with_the_label_clicked() -> None:

@@ -22,7 +22,6 @@ from govbudget.crawler.families import (
     hanweb,
     iframe,
     json_directory,
-    spa_platform,
     trs,
     yjsgk,
 )
@@ -34,7 +33,6 @@ FAMILIES: tuple[Family, ...] = (
     gkmlpt.FAMILY,  # 广东 gkmlpt: the shell's _CONFIG TREE, lists from api/all/{cat} JSON
     yjsgk.FAMILY,  # 江苏 yjsgk: a #/overView?code= route, a chain of form POSTs answering JSON
     json_directory.FAMILY,  # a shell that fetches a ….json directory
-    spa_platform.FAMILY,  # a unified budget platform's JSON chain
     iframe.FAMILY,  # lists inside frames
     trs.FAMILY,  # TRS WCM: createPageHTML pagination
     explorer.FAMILY,  # last: a script shell nothing above could read, rendered and explored once

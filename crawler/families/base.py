@@ -98,24 +98,29 @@ class Context:
 
     def page(
         self, url: str, *, referrer: str | None, link_text: str = "", browser: bool = False,
-        meta: dict[str, Any] | None = None,
+        meta: dict[str, Any] | None = None, cookies: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> scrapy.Request:
         """GET an HTML page: archived, then read like any other (links, families).
 
         ``browser`` sends it through Chromium (as does a host in ``render_hosts``); a browser request
         is never filtered as a duplicate, since the plain fetch of the same URL came first. ``meta``
-        is added last (a family's own instructions for the browser).
+        is added last (a family's own instructions for the browser). ``cookies`` are sent and kept in
+        the crawl's jar for the host (what a rendered page's script set, which no ``Set-Cookie``
+        header ever told the jar); ``headers`` are sent too.
         """
         fields: dict[str, Any] = {"link_text": link_text, "referrer": referrer}
         if browser or urlsplit(url).hostname in self.render_hosts:
             fields.update(render_policy.browser_meta())
         fields.update(meta or {})
+        sent = {**(headers or {}), **({"Referer": referrer} if referrer else {})}
         return scrapy.Request(
             url,
             callback=self.on_page,
             errback=self.on_error,
             meta=fields,
-            headers={"Referer": referrer} if referrer else None,
+            headers=sent or None,
+            cookies=cookies or None,
             dont_filter=browser,
         )
 
@@ -127,17 +132,21 @@ class Context:
         referrer: str,
         link_text: str = "",
         headers: dict[str, Any] | None = None,
+        meta: dict[str, Any] | None = None,
+        cookies: dict[str, str] | None = None,
     ) -> scrapy.Request:
         """POST a form (a later list page only a script would ask for); the answer is read as a page.
 
-        Over plain HTTP always: the browser would not replay the form.
+        Over plain HTTP always: the browser would not replay the form. ``meta`` is added to the
+        request's (a family's state for the answer); ``cookies`` as for ``page``.
         """
         return scrapy.Request(
             url,
             method="POST",
             body=body,
             callback=self.on_page,
-            meta={"referrer": referrer, "link_text": link_text},
+            cookies=cookies or None,
+            meta={"referrer": referrer, "link_text": link_text, **(meta or {})},
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
                 **(headers or {}),
@@ -155,25 +164,29 @@ class Context:
         form: dict[str, str] | None = None,
         json_body: Any = None,
         headers: dict[str, str] | None = None,
+        cookies: dict[str, str] | None = None,
     ) -> scrapy.Request:
         """GET a JSON (or JSONP) document, or POST ``form`` as a form would or ``json_body`` as a
         script would: archived, then handed back to ``family``'s ``requests`` with ``state``.
-        ``headers`` are sent too (what the page's script sent: ``X-Requested-With``, a token)."""
+        ``headers`` are sent too (what the page's script sent: ``X-Requested-With``, a token), and
+        ``cookies`` (as for ``page``)."""
         meta = {"referrer": referrer, "link_text": "", "family": family, "family_state": state or {}}
         sent = {**(headers or {}), "Referer": referrer}
+        jar = cookies or None
         if json_body is not None:
             return scrapy.Request(
-                url, method="POST", callback=self.on_json, meta=meta,
+                url, method="POST", callback=self.on_json, meta=meta, cookies=jar,
                 body=json.dumps(json_body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
                 headers={**sent, "Content-Type": "application/json;charset=UTF-8"})
         if form is None:
-            return scrapy.Request(url, callback=self.on_json, meta=meta, headers=sent)
+            return scrapy.Request(url, callback=self.on_json, meta=meta, headers=sent, cookies=jar)
         return scrapy.Request(
             url,
             method="POST",
             body=urlencode(form),
             callback=self.on_json,
             meta=meta,
+            cookies=jar,
             headers={**sent, "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"},
         )
 

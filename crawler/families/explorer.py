@@ -1,7 +1,8 @@
 """The generic JavaScript explorer: the last family, for script shells nothing else could read.
 
 When no link of a page was followed and nothing before it in the registry acted (``ctx.followed``
-is 0, or counts only links back to the page itself: routes of an app), and the page is a script
+is 0, or counts only the site's chrome: links back to the page itself, routes of an app, and links
+up to a directory above it, 首页 or the column it sits in), and the page is a script
 shell (``render_policy.shell_signs``: an empty mount node, a ``<noscript>`` asking for JavaScript,
 a body of scripts, or no content links while scripts are present), the explorer renders it once in
 Chromium (``explorer_render.Capture``: every XHR, fetch and JSONP answer recorded; navigation nodes
@@ -24,15 +25,25 @@ the link policy); the explorer then
   before, or short, ends the walk. A list whose first request shows no paging parameter is paged
   by what its second request (a "load more" click's) changed: a page number, an offset, or a cursor
   (the first page's last record's id, ``explorer_json.paging_from_pair``);
+- reads a list API that answers an HTML fragment (``<li><a href>`` rows a script puts into the list:
+  ``explorer_fragment``) for its links, and walks its other pages by the page number or offset its
+  request carries (``explorer_json.paging_in_request``), one after another over plain HTTP until a
+  page adds no link; each page is archived and its links followed like a page's;
 - asks, over plain HTTP, for the other records of the list a request took one record's id from
   (``explorer_json.siblings``: the probed body's ``?node=b101`` → ``b102``, ``b103``, …; decoys
   aside), each answer read as a list API of its own; and links what a click opened (a popup, a
   download, another document: ``…/file/F2/download``) for every record of the list it took the
   clicked one's id from, each with its record's title.
 
-Bounds per site (scheme, host and port) and per render, each hit logged and counted in
-``govbudget/explorer_bounds_hit``: pages rendered, clicks, API pages asked for over HTTP, pages per
-API, siblings per request, and the render's own (answers kept, bytes, seconds). Counters:
+Every plain-HTTP request that goes on from a render carries the browser's cookies for its host
+(a cookie the page's script set reaches no ``Set-Cookie`` header, so the crawl's jar would not know
+it; from the first such request on, the jar keeps it for the host's other requests).
+
+Bounds per site (scheme, host, port and the first directory of the page: one host often serves
+several sites side by side; a list API counts against the site of the page it serves) and per
+render, each hit logged and counted in ``govbudget/explorer_bounds_hit``: pages rendered, clicks,
+API pages asked for over HTTP, pages per API, siblings per request, and the render's own (answers
+kept, bytes, seconds). Counters:
 ``explorer_renders`` (with the crawl's ``render_retries``), ``explorer_api_responses``,
 ``explorer_clicks``, ``explorer_pages_walked``. Nothing here knows a platform: no field, path or
 parameter of one site is named.
@@ -54,6 +65,7 @@ from scrapy.http import Response
 from govbudget.crawler import render_policy
 from govbudget.crawler.classify import names_decoy
 from govbudget.crawler.families.base import Context, Link, asked_for, json_body, loads_json, meta_of
+from govbudget.crawler.families.explorer_fragment import fragment_links, mark
 from govbudget.crawler.families.explorer_json import (
     ApiCall,
     Paging,
@@ -64,6 +76,7 @@ from govbudget.crawler.families.explorer_json import (
     more_than_shown,
     next_link,
     paging_from_pair,
+    paging_in_request,
     records_of,
     siblings,
     with_page,
@@ -97,7 +110,9 @@ class Explorer:
         self.bounds = bounds or Bounds()
 
     def matches(self, response: Response) -> bool:
-        return capture_of(response) is not None or render_policy.needs_browser(response)  # type: ignore[arg-type]
+        if capture_of(response) is not None or meta_of(response).get("family") == self.name:
+            return True  # a render of its own, or a list API's fragment page it asked for
+        return render_policy.needs_browser(response)  # type: ignore[arg-type]
 
     def requests(self, response: Response, ctx: Context) -> Iterator[scrapy.Request | Link]:
         state = asked_for(response)
@@ -108,7 +123,7 @@ class Explorer:
         if capture is not None:
             yield from self._explored(response, ctx, capture)
             return
-        if ctx.followed == 0 or ctx.followed == _links_to_itself(response):
+        if ctx.followed == 0 or ctx.followed == _chrome_links(response):
             yield from self._render(response, ctx)
 
     # -- the shell ---------------------------------------------------------------------------------
@@ -176,6 +191,24 @@ class Explorer:
     def _explored(
         self, response: Response, ctx: Context, capture: Capture
     ) -> Iterator[scrapy.Request | Link]:
+        """What the render showed; each plain-HTTP request carries the browser's cookies for its host
+        (a cookie the page's script set is in no ``Set-Cookie`` header: the crawl's jar keeps it
+        from the first request that carries it, for every later request to the host)."""
+        sent = 0
+        for item in self._explored_items(response, ctx, capture):
+            if isinstance(item, scrapy.Request) and not item.meta.get("playwright") and capture.cookies:
+                jar = _cookies_for(capture.cookies, item.url)
+                if jar:
+                    item = item.replace(cookies={**jar, **_as_dict(item.cookies)})
+                    sent += 1
+            yield item
+        if sent:
+            logger.info("explorer: %s: the browser's cookies (%s) sent on %d plain-HTTP requests",
+                        response.url, ", ".join(sorted({n for n, _, _ in capture.cookies})), sent)
+
+    def _explored_items(
+        self, response: Response, ctx: Context, capture: Capture
+    ) -> Iterator[scrapy.Request | Link]:
         site, title = _site(response.url), _title(response)
         ctx.give_back(("explorer-clicks", site), capture.bounds.clicks - len(capture.clicks))
         ctx.count("explorer_api_responses", len(capture.responses))
@@ -190,7 +223,11 @@ class Explorer:
         for text, url, label in capture.links:
             yield Link(text, url, _context(label, title))
         yield from self._routes(response, ctx, capture, title)
-        answers = [(_call_of(a), loads_json(a["body"]), a) for a in capture.responses]
+        for answer in capture.responses:
+            if answer.get("format") == "html":
+                yield from self._fragment(ctx, answer, page_url=response.url, title=title)
+        answers = [(_call_of(a), loads_json(a["body"]), a) for a in capture.responses
+                   if a.get("format") != "html"]
         yield from self._opened(ctx, capture, [(c, d) for c, d, _ in answers if d is not None], title)
         for call, _, _ in answers:
             ctx.once(("explorer-call", *call.key()))
@@ -220,6 +257,50 @@ class Explorer:
                     yield from self._walk(ctx, later, later_data, page_url=page_url, title=title,
                                           label=answer.get("label") or "", paging=paging)
                     break
+
+    # -- HTML fragments ------------------------------------------------------------------------------
+    def _fragment(self, ctx: Context, answer: dict[str, Any], *, page_url: str,
+                  title: str) -> Iterator[scrapy.Request | Link]:
+        """A list API answering an HTML fragment: its links, then its next page when its request
+        carries a page number or an offset (walked one page after another, `_fragment_walked`)."""
+        call, label = _call_of(answer), answer.get("label") or ""
+        links = fragment_links(answer["body"], page_url)
+        for text, url in links:
+            yield Link(text, url, _context(label, title))
+        paging = paging_in_request(call)
+        if paging is None or not links:
+            return
+        logger.info("explorer: list API %s answers an HTML fragment, pages by %s=%s (%s)", call.url,
+                    paging.key, paging.current, paging.where)
+        value = paging.after(paging.current)
+        state = {"page_url": page_url, "label": label, "title": title, "fragment": True,
+                 "paging": paging.as_state(), "prev": mark(links), "walked": 1, "value": value}
+        yield from self._ask(ctx, with_page(call, paging, value), state)
+
+    def _fragment_walked(self, response: Response, ctx: Context,
+                         state: dict[str, Any]) -> Iterator[scrapy.Request | Link]:
+        """A later page of a fragment list API (archived and its links followed as a page's): the
+        page after it, unless it showed no link, the same links as the one before, or the bound."""
+        ctx.count("explorer_pages_walked")
+        try:
+            body = response.text  # type: ignore[attr-defined]
+        except AttributeError:
+            return
+        links = fragment_links(body, state["page_url"])
+        for text, url in links:
+            yield Link(text, url, _context(state.get("label", ""), state.get("title", "")))
+        now = mark(links)
+        if not links or now == state.get("prev"):
+            logger.info("explorer: walk of %s ends: %s", response.url,
+                        "a page without links" if not links else "the same links again")
+        elif state.get("walked", 1) >= self.bounds.pages_per_api:
+            self._bound(ctx, _site(state["page_url"]), f"pages per API ({self.bounds.pages_per_api}): "
+                        f"walk of {response.url} stopped")
+        else:
+            paging = Paging.from_state(state["paging"])
+            value = paging.after(int(state["value"]))
+            nxt = {**state, "prev": now, "walked": state.get("walked", 1) + 1, "value": value}
+            yield from self._ask(ctx, with_page(ApiCall.from_state(state["call"]), paging, value), nxt)
 
     # -- list APIs -----------------------------------------------------------------------------------
     def _walk(self, ctx: Context, call: ApiCall, data: Any, *, page_url: str, label: str,
@@ -273,10 +354,11 @@ class Explorer:
             yield from self._ask(ctx, other, state)
 
     def _ask(self, ctx: Context, nxt: ApiCall, state: dict[str, Any]) -> Iterator[scrapy.Request]:
-        """Ask a list API over plain HTTP as the page's script did (once, within the site's bound)."""
+        """Ask a list API over plain HTTP as the page's script did (once, within the bound of the site
+        whose page it serves)."""
         if not ctx.once(("explorer-call", *nxt.key())):
             return
-        site = _site(nxt.url)
+        site = _site(state["page_url"])
         if not ctx.take(("explorer-api", site), self.bounds.api_pages_per_site):
             self._bound(ctx, site, f"API pages per site ({self.bounds.api_pages_per_site}): {nxt.url} "
                         f"{nxt.body} not asked")
@@ -284,7 +366,14 @@ class Explorer:
         state = {**state, "call": nxt.as_state()}
         headers = {k: v for k, v in nxt.headers.items() if k.lower() != "content-type"}
         kind = nxt.body_kind
-        if kind == "json":
+        if state.get("fragment"):  # read as a page (archived, its links followed), then handed back
+            meta = {"family": self.name, "family_state": state}
+            if nxt.method == "POST":
+                typed = {**headers, "Content-Type": nxt.content_type or "application/x-www-form-urlencoded"}
+                yield ctx.post(nxt.url, nxt.body, referrer=state["page_url"], headers=typed, meta=meta)
+            else:
+                yield ctx.page(nxt.url, referrer=state["page_url"], meta=meta, headers=headers)
+        elif kind == "json":
             yield ctx.json(nxt.url, family=self.name, referrer=state["page_url"], state=state,
                            json_body=json.loads(nxt.body), headers=headers)
         elif kind == "form":
@@ -298,6 +387,9 @@ class Explorer:
         self, response: Response, ctx: Context, state: dict[str, Any]
     ) -> Iterator[scrapy.Request | Link]:
         """A later page of a list API: its documents, and in a has-more walk, the page after it."""
+        if state.get("fragment") and "call" in state:
+            yield from self._fragment_walked(response, ctx, state)
+            return
         data = json_body(response)
         if data is None or "call" not in state:
             return
@@ -363,17 +455,36 @@ def _next_value(paging: Paging, value: Any, records: list[Any]) -> Any:
     return None if cursor is None or isinstance(cursor, (dict, list)) else cursor
 
 
-def _links_to_itself(response: Response) -> int:
-    """How many of the page's followed links lead back to the page itself (``index.html#/budget``
-    on ``index.html``: a route of the app, which plain HTTP cannot tell from the page)."""
+def _chrome_links(response: Response) -> int:
+    """How many of the page's followed links are the site's chrome, not the page's content: links
+    back to the page itself (``index.html#/budget`` on ``index.html``: a route of the app, which
+    plain HTTP cannot tell from the page), and links up to a directory above it (首页, the column
+    it sits in), which every page of the site shows. A list's own links (its articles, its files,
+    its next page) lead elsewhere."""
     here, title = response.url.split("#", 1)[0], _title(response)
     count = 0
     for text, url in _anchors(response):
-        if url.split("#", 1)[0] != here or url == here:
+        base = url.split("#", 1)[0]
+        if base == here:
+            if url == here:
+                continue
+        elif not _above(base, here):
             continue
         if decide(text, url, context_title=title).action != "skip":
             count += 1
     return count
+
+
+def _above(url: str, page: str) -> bool:
+    """``url`` is a directory (or its index page) above ``page``'s, on the same site, without query."""
+    target, here = urlsplit(url), urlsplit(page)
+    if target.netloc != here.netloc or target.query or target.scheme != here.scheme:
+        return False
+    folder = re.sub(r"(?:^|/)(?:index|default|home)\.\w+$", "/", target.path) or "/"
+    if not folder.endswith("/"):
+        return False
+    own = here.path.rsplit("/", 1)[0] + "/"
+    return own != folder and own.startswith(folder)
 
 
 def _anchors(response: Response) -> list[tuple[str, str]]:
@@ -401,8 +512,28 @@ def _context(context: str, title: str) -> str:
 
 
 def _site(url: str) -> str:
+    """The site a page belongs to, for its bounds: its host and its first directory (one host often
+    serves several sites side by side: ``/czj/``, ``/jyj/``), or the host alone for its top pages."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    first, _, rest = parts.path.lstrip("/").partition("/")
+    return f"{parts.scheme}://{parts.netloc}/{first + '/' if rest or parts.path.endswith('/') else ''}"
+
+
+def _cookies_for(cookies: list[tuple[str, str, str]], url: str) -> dict[str, str]:
+    """The browser's cookies that belong to ``url``'s host (its domain, or a parent domain's)."""
+    host = (urlsplit(url).hostname or "").lower()
+    out: dict[str, str] = {}
+    for name, value, domain in cookies:
+        domain = domain.lower().lstrip(".")
+        if domain and (host == domain or host.endswith("." + domain)):
+            out[name] = value
+    return out
+
+
+def _as_dict(cookies: Any) -> dict[str, str]:
+    if isinstance(cookies, dict):
+        return {str(k): str(v) for k, v in cookies.items()}
+    return {}
 
 
 def _title(response: Response) -> str:

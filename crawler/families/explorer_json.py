@@ -25,7 +25,7 @@ from govbudget.crawler.families.base import loads_json
 from govbudget.crawler.link_policy import looks_like_file
 
 __all__ = ["ApiCall", "Doc", "Paging", "documents", "infer_paging", "loads_json", "next_link",
-           "record_lists", "records_of", "siblings", "with_page"]
+           "paging_in_request", "record_lists", "records_of", "siblings", "with_page"]
 
 MAX_DEPTH = 12  # how deep the miner walks a document
 MAX_NODES = 50_000  # how many values it looks at
@@ -627,6 +627,28 @@ def infer_paging(call: ApiCall, data: Any) -> Paging | None:
         full = len(records) >= size if size > 0 else len(records) >= _FULL_PAGE
         totals = _Totals(None, None, True if full else None)
     return _paging(where, key, style, current, size if size > 0 else len(records), size_key, totals)
+
+
+def paging_in_request(call: ApiCall) -> Paging | None:
+    """The page number or offset a request asks for (``pageIndex=1``, ``start=0&limit=10``, in its
+    query, form or JSON body), as a paging of unknown length: for a list whose answer tells nothing
+    of its length (an HTML fragment), walked one page after another."""
+    located = _params(call)
+    if located is None:
+        return None
+    where, params = located
+    size_key, size = "", 0
+    for prefix, level in _nested(params) if where == "json" else [("", params)]:
+        page, offset, sized = _find(level, _PAGE_KEYS), _find(level, _OFFSET_KEYS), _find(level, _SIZE_KEYS)
+        if sized is not None:
+            size_key, size = (f"{prefix}.{sized[0]}" if prefix else sized[0]), sized[1]
+        if page is not None and (sized is None or page[0] != sized[0]):
+            key = f"{prefix}.{page[0]}" if prefix else page[0]
+            return Paging(where, key, "page", page[1], size, None, 0 if page[1] == 0 else 1, size_key)
+        if offset is not None and sized is not None and sized[1] > 0:
+            key = f"{prefix}.{offset[0]}" if prefix else offset[0]
+            return Paging(where, key, "offset", offset[1], size, None, 1, size_key)
+    return None
 
 
 def _paging(where: str, key: str, style: str, current: int, size: int, size_key: str,

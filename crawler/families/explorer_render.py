@@ -2,8 +2,10 @@
 
 ``Capture`` rides in the render request's meta. Its ``attach`` is scrapy-playwright's
 ``playwright_page_init_callback``: before the page loads it listens to every response and keeps the
-XHR, fetch and JSONP (script) answers that parse as JSON (URL, method, POST body and type, the
-request headers worth replaying, status, content type, body text; bounded in count and size). Its
+XHR, fetch and JSONP (script) answers that parse as JSON, and the XHR and fetch answers that are HTML
+fragments with links (``format`` ``html``) (URL, method, POST body and type, the request headers
+worth replaying, status, content type, body text; bounded in count and size); when the render ends,
+it keeps the browser's cookies (``cookies``: those the page's scripts set included). Its
 ``explore`` is the render's one page method. It waits until no request has been in flight for half a
 second, then clicks, one at a time, the visible elements that are no followed link and whose own
 short text is disclosure vocabulary (部门预算, 部门决算, 预决算公开, 财政预决算, 三公经费, 绩效; no
@@ -35,6 +37,7 @@ from scrapy_playwright.page import PageMethod
 
 from govbudget.crawler.classify import fiscal_year_of, names_decoy
 from govbudget.crawler.families.base import loads_json
+from govbudget.crawler.families.explorer_fragment import is_fragment
 from govbudget.crawler.families.explorer_json import (
     ApiCall,
     documents,
@@ -69,6 +72,7 @@ _DEADLINE_MARGIN_S = 10.0
 _QUIET_S = 0.5  # the network counts as quiet after this long without a request in flight
 _WAIT_S = 6.0  # the longest wait for quiet after a load or a click
 _CAPTURED_TYPES = frozenset({"xhr", "fetch", "script"})
+_MAX_COOKIES = 50
 _REPLAYED_HEADERS = re.compile(
     r"^(?:accept|content-type|x-requested-with|authorization|x-[\w-]+|[\w-]*token[\w-]*)$", re.I)
 _NOT_REPLAYED = re.compile(r"^(?:x-forwarded-.*|x-real-ip|x-client-data)$", re.I)
@@ -151,6 +155,9 @@ class Capture:
         self._probes: list[tuple[str, list[str]]] = []
         self._unpaged = 0  # captured lists with more pages and no paging parameter to be seen
         self._paged: set[tuple[str, str]] = set()  # their endpoints
+        # the browser's cookies when the render ended (those its scripts set included): (name,
+        # value, domain), for the plain-HTTP requests that go on from the render
+        self.cookies: list[tuple[str, str, str]] = []
         self._bytes = 0
         self._latest = float("inf")
         self._inflight = 0
@@ -182,6 +189,7 @@ class Capture:
         self.bounds_hit.clear()
         self.errors.clear()
         self._probes.clear()
+        self.cookies.clear()
         self._unpaged = 0
         self._paged.clear()
         self.label, self.section, self._bytes, self._inflight = "", "", 0, 0
@@ -258,7 +266,11 @@ class Capture:
             return
         text = _decode(body, headers.get("content-type", ""))
         data = loads_json(text)
-        if data is None:  # a script, a page fragment: nothing to mine
+        fragment = data is None and kind != "script" and is_fragment(text, headers.get("content-type", ""))
+        if data is None and not fragment:  # a script, a page without links: nothing to mine
+            return
+        if fragment:
+            await self._keep(response, kind, text, len(body), headers, label, section, "html")
             return
         self._probes.extend((label, texts) for texts in probe_texts(data, response.url))
         if documents_without_links(data, response.url):
@@ -276,14 +288,32 @@ class Capture:
         if more_than_shown(data) and infer_paging(call, data) is None and endpoint(call) not in self._paged:
             self._paged.add(endpoint(call))
             self._unpaged += 1  # a "load more" click will show how its next page is asked for
-        self._bytes += len(body)
+        self._append(response, kind, text, len(body), headers, label, section, "json", post, sent)
+
+    async def _keep(self, response: Any, kind: str, text: str, size: int, headers: dict[str, str],
+                    label: str, section: str, fmt: str) -> None:
+        """Record an answer that is no JSON (an HTML fragment), with the request that asked for it."""
+        request = response.request
+        try:
+            post = request.post_data or ""
+        except Exception:
+            post = ""
+        try:
+            sent = await request.all_headers()
+        except Exception:
+            sent = {}
+        self._append(response, kind, text, size, headers, label, section, fmt, post, sent)
+
+    def _append(self, response: Any, kind: str, text: str, size: int, headers: dict[str, str], label: str,
+                section: str, fmt: str, post: str, sent: dict[str, str]) -> None:
+        self._bytes += size
         self.responses.append({
-            "url": response.url, "method": request.method, "post_data": post,
+            "url": response.url, "method": response.request.method, "post_data": post,
             "request_content_type": sent.get("content-type", ""),
             "headers": {k: v for k, v in sent.items()
                         if _REPLAYED_HEADERS.match(k) and not _NOT_REPLAYED.match(k)},
             "status": response.status, "content_type": headers.get("content-type", ""),
-            "body": text, "label": label, "section": section, "resource_type": kind,
+            "body": text, "label": label, "section": section, "resource_type": kind, "format": fmt,
         })
 
     # -- exploring -----------------------------------------------------------------------------------
@@ -300,6 +330,9 @@ class Capture:
             with contextlib.suppress(Exception):
                 await page.evaluate(_UNMARK)
             await self._settle(deadline)
+            with contextlib.suppress(Exception):
+                self.cookies = [(str(c["name"]), str(c["value"]), str(c.get("domain") or ""))
+                                for c in (await page.context.cookies())[:_MAX_COOKIES]]
 
     async def _click_through(self, page: Any, deadline: float) -> None:
         """Click each vocabulary node once; when none is left, "load more" of each list that pages

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from govbudget.simulator import (
     aspnet_site,
+    fragment_site,
     gated_site,
     gkmlpt_site,
     hanweb_site,
@@ -38,6 +39,7 @@ RENDERERS: dict[str, Renderer] = {
     aspnet_site.FAMILY: aspnet_site.render,
     gkmlpt_site.FAMILY: gkmlpt_site.render,
     yjsgk_site.FAMILY: yjsgk_site.render,
+    fragment_site.FAMILY: fragment_site.render,
     IFRAME_FAMILY: lambda site: plain_site.render(site, frame_list=True),
     PLAIN_FAMILY: plain_site.render,
     gated_site.RS_FAMILY: gated_site.render_rs,

@@ -157,6 +157,11 @@ def family_documents() -> dict[str, tuple[FamilyDocument, ...]]:
             budget_pdf("sz-jyj-2024", "苏州市教育局", 2024, 38),
             budget_pdf("sz-jtj-2023", "苏州市交通运输局", 2023, 39),
         ),
+        "frg": (
+            budget_pdf("wz-czj-2024", "温州市财政局", 2024, 40),
+            budget_pdf("wz-jyj-2023", "温州市教育局", 2023, 41),
+            budget_pdf("wz-wjw-2022", "温州市卫生健康委员会", 2022, 42),
+        ),
         "edge": (
             html_xls("bd-yjj-2023-xls", "保定市应急管理局", 2023),
             zip_of(

@@ -17,6 +17,7 @@ from govbudget.simulator.ids import article_id, budget_pub_date, stored_name
 from govbudget.simulator.sites import Article, Attachment, Column, Disclosure, ExternalLink, NavPage, Site
 
 HD_CITY = "邯郸市"
+SCRIPT_FAMILIES = frozenset({"rs_412", "spa_platform", "js_fragment"})  # sites a browser must render
 PAGES_PER_LIST = 3
 
 
@@ -110,7 +111,7 @@ def _family(prefix: str, city: str, domain: str, code: str, family: str, page_si
     arts = [*articles_from(docs, prefix), *extra]
     return layout.family_site(prefix=prefix, city=city, domain=domain, code=code, family=family,
                               articles=arts,
-                              page_size=page_size, needs_browser=family in {"rs_412", "spa_platform"})
+                              page_size=page_size, needs_browser=family in SCRIPT_FAMILIES)
 
 
 def edge_site() -> Site:
@@ -159,6 +160,7 @@ def family_sites() -> list[Site]:
         _family("jsl", "长沙市", "www.changsha.gov.cn", "430100", "jsl_521"),
         gkmlpt_site.site(),
         yjsgk_site.site(),
+        _family("frg", "温州市", "www.wenzhou.gov.cn", "330300", "js_fragment", page_size=2),
         edge_site(),
     ]
 
