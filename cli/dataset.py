@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -224,6 +224,7 @@ def report(
         checks.add_row(f["department"] or "", str(f["fiscal_year"] or ""), str(f["failed"]), names,
                        f["sha256"][:12])
     out.print(checks)
+    _print_amounts_read(out, rep)
     gone = Table(title=f"seen, then withdrawn: {len(rep.withdrawn)}")
     for col in ("department", "year", "first seen", "last seen", "crawls without it", "url"):
         gone.add_column(col)
@@ -231,6 +232,24 @@ def report(
         gone.add_row(w["department"] or "", str(w["fiscal_year"] or ""), w["first_seen"][:19],
                      w["last_seen"][:19], str(w["crawls_without_it"]), w["url"] or "")
     out.print(gone)
+
+
+def _print_amounts_read(out: Console, rep: Any) -> None:
+    """Per document, the share of the amounts printed in its tables that became line items."""
+    summary = rep.amounts_read_summary
+    if not summary["documents"]:
+        out.print("amounts read: no parsed document has a measured table")
+        return
+    below = [d for d in rep.amounts_read if d["coverage"] < 1]
+    read = Table(title=f"amounts read (coverage): {summary['documents']} documents, "
+                       f"min {summary['min']:.4f}, mean {summary['mean']:.4f}; below 100%: {len(below)}")
+    for col in ("department", "year", "coverage", "tables below 100%", "sha256"):
+        read.add_column(col)
+    for d in below:
+        tables = "; ".join(f"{t['table_kind']} {t['read']}/{t['printed']}" for t in d["tables_below_full"])
+        read.add_row(d["department"] or "", str(d["fiscal_year"] or ""), f"{d['coverage']:.4f}", tables,
+                     d["sha256"][:12])
+    out.print(read)
 
 
 def serve(

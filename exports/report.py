@@ -4,7 +4,10 @@
   failed, not parsed yet), and how many departments are *missing*: a department that disclosed in
   another year of the same region but has no file for this year (the only absence an archive can see
   without an external list of departments).
-- **failed checks**: per document, the validation `check` records that did not pass.
+- **failed checks**: per document, the validation `check` records that did not pass (a table whose
+  printed amounts were not all read is a failed `coverage` check listing the cells it missed).
+- **amounts read**: per parsed document, the share of amounts printed in its tables that became line
+  items (the document record's `coverage`), lowest first, with the tables below 100%.
 - **withdrawn**: files a crawl found whose later crawls of the same start URLs no longer found them
   (taken down or replaced by a corrected version): the archive kept them, the portal did not.
 """
@@ -41,6 +44,15 @@ class Report:
     failed_checks: list[dict[str, Any]]
     withdrawn: list[dict[str, Any]]
     crawl_runs: list[dict[str, Any]]
+    amounts_read: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def amounts_read_summary(self) -> dict[str, Any]:
+        """Min and mean of the documents' `coverage`, how many were measured and how many are below 1."""
+        ratios = [d["coverage"] for d in self.amounts_read]
+        return {"documents": len(ratios), "min": min(ratios) if ratios else None,
+                "mean": sum(ratios) / len(ratios) if ratios else None,
+                "below_full": sum(r < 1 for r in ratios)}
 
     @property
     def regions(self) -> list[str]:
@@ -59,6 +71,8 @@ class Report:
             "failed_checks": self.failed_checks,
             "withdrawn": self.withdrawn,
             "crawl_runs": self.crawl_runs,
+            "amounts_read": self.amounts_read,
+            "amounts_read_summary": self.amounts_read_summary,
         }
 
 
@@ -115,6 +129,32 @@ def failed_checks(catalog: Any, docs: list[dict[str, Any]]) -> list[dict[str, An
     return sorted(out, key=lambda e: (-e["failed"], e["sha256"]))
 
 
+def document_coverage(doc: dict[str, Any]) -> float | None:
+    """The parse's `coverage` of a document row (a parser field the export keeps under `extra`)."""
+    value = doc.get("coverage", (doc.get("extra") or {}).get("coverage"))
+    return float(value) if isinstance(value, int | float) else None
+
+
+def amounts_read(catalog: Any, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per measured document: its coverage and each table below 100% (kind, where, read of printed)."""
+    by_sha = {d["sha256"]: d for d in docs}
+    gaps: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rec in catalog.records(type="check"):
+        if rec.get("check") == "coverage" and rec.get("doc") in by_sha and rec.get("ok") is False:
+            gaps[rec["doc"]].append({"table_kind": rec.get("subject"), "table_title": rec.get("table_title"),
+                                     "table_locator": rec.get("table_locator"), "read": rec.get("actual"),
+                                     "printed": rec.get("expected"), "missed": len(rec.get("missed") or [])})
+    out = []
+    for sha, doc in by_sha.items():
+        ratio = document_coverage(doc)
+        if ratio is None:
+            continue
+        out.append({"sha256": sha, "department": doc.get("department"), "fiscal_year": doc.get("fiscal_year"),
+                    "region_code": doc.get("region_code"), "url": doc.get("url"), "status": doc.get("status"),
+                    "coverage": ratio, "tables_below_full": gaps.get(sha, [])})
+    return sorted(out, key=lambda e: (e["coverage"], e["sha256"]))
+
+
 def crawl_runs(catalog: Any) -> list[dict[str, Any]]:
     """Every crawl run, oldest first, with its summary."""
     return [dict(row) for row in catalog.crawl_runs()]
@@ -158,4 +198,5 @@ def withdrawn(catalog: Any, docs: list[dict[str, Any]], runs: list[dict[str, Any
 def build_report(catalog: Any, selection: Selection = Selection()) -> Report:  # noqa: B008
     docs = file_documents(catalog, selection)
     runs = crawl_runs(catalog)
-    return Report(coverage(docs), failed_checks(catalog, docs), withdrawn(catalog, docs, runs), runs)
+    return Report(coverage(docs), failed_checks(catalog, docs), withdrawn(catalog, docs, runs), runs,
+                  amounts_read(catalog, docs))

@@ -97,3 +97,29 @@ def test_report_of_the_simulator_crawl(tmp_path_factory: pytest.TempPathFactory,
     assert handan is not None and "邯郸市医疗保障局" in handan.departments
     assert report.withdrawn == [], "nothing was re-crawled, so nothing can be withdrawn"
     assert {tuple(r["start_urls"]) for r in report.crawl_runs} == {(s.start_url,) for s in simulator.sites}
+
+
+def test_amounts_read_lists_each_measured_document_lowest_first(catalog: Catalog) -> None:
+    a, b, c = "a" * 64, "b" * 64, "c" * 64
+    files = [(a, "甲局", 2022), (b, "乙局", 2022), (c, "丙局", 2022)]
+    _crawl(catalog, ["http://portal.example/"], files, start=0)
+    gap = {"type": "check", "doc": a, "check": "coverage", "ok": False, "subject": "income_summary",
+           "table_title": "收入总表", "table_locator": {"page": 3, "row": 1}, "expected": 12, "actual": 10,
+           "ratio": 10 / 12, "missed": [{"text": "1,512.23", "locator": {"page": 3, "row": 9, "col": 4}},
+                                        {"text": "0", "locator": {"page": 4, "row": 1, "col": 4}}]}
+    error = "table income_summary on page 3 row 1: read 10 of 12 amounts"
+    catalog.save_parse_result(a, "p@1", "partial", [error],
+                              [{"type": "document", "sha256": a, "coverage": 10 / 12}, gap])
+    catalog.save_parse_result(b, "p@1", "ok", [], [{"type": "document", "sha256": b, "coverage": 1.0}])
+    catalog.save_parse_result(c, "p@1", "ok", [], [{"type": "document", "sha256": c, "coverage": None}])
+    report = build_report(catalog)
+    assert [(d["sha256"], d["coverage"]) for d in report.amounts_read] == [(a, 10 / 12), (b, 1.0)]
+    (table,) = report.amounts_read[0]["tables_below_full"]
+    assert (table["table_kind"], table["read"], table["printed"], table["missed"]) == (
+        "income_summary", 10, 12, 2)
+    summary = report.amounts_read_summary
+    assert (summary["documents"], summary["below_full"], summary["min"]) == (2, 1, 10 / 12)
+    assert summary["mean"] == (10 / 12 + 1) / 2
+    (failed,) = report.failed_checks  # the failed coverage check, with the cells it missed
+    assert failed["checks"][0]["missed"][0]["text"] == "1,512.23"
+    assert report.as_dict()["amounts_read_summary"] == summary

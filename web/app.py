@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from govbudget.exports.collect import file_documents
-from govbudget.exports.report import build_report, crawl_runs
+from govbudget.exports.report import build_report, crawl_runs, document_coverage
 from govbudget.storage.object_store import ObjectNotFound
 from govbudget.web import originals, views
 from govbudget.web.views import STATUS_WORDS
@@ -30,7 +30,7 @@ SPREADSHEETS = {"xlsx", "xls", "et", "ods"}
 CONTAINERS = {"zip", "rar"}
 DOCUMENT_COLUMNS = [
     "sha256", "region_code", "region_name", "fiscal_year", "department", "title", "doc_kind", "phase",
-    "format", "status", "size", "url", "fetched_at",
+    "format", "status", "coverage", "size", "url", "fetched_at",
 ]
 CHECK_COLUMNS = [
     "sha256", "region_code", "fiscal_year", "department", "check", "subject", "expected", "actual", "url",
@@ -58,6 +58,8 @@ def create_app(svc: Any, region_names: Mapping[str, str] | None = None) -> FastA
     templates.env.globals["status_words"] = STATUS_WORDS
     templates.env.globals["region_names"] = names
     templates.env.filters["where"] = views.locator_text
+    templates.env.filters["coverage"] = views.coverage_text
+    templates.env.filters["missed_cells"] = views.missed_cells
     templates.env.globals["sheet_row_id"] = views.sheet_row_id
 
     def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -139,7 +141,8 @@ def create_app(svc: Any, region_names: Mapping[str, str] | None = None) -> FastA
     ) -> Response:
         wanted = {"region": region, "year": year, "department": department, "kind": kind, "status": status}
         shown, _ = listed_documents(wanted, q)
-        rows = [{**d, "region_name": names.get(d.get("region_code") or "", "")} for d in shown]
+        rows = [{**d, "region_name": names.get(d.get("region_code") or "", ""),
+                 "coverage": document_coverage(d)} for d in shown]
         return csv_response("documents.csv", DOCUMENT_COLUMNS, rows)
 
     @app.get("/documents/{sha256}", response_class=HTMLResponse)

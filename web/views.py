@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from govbudget.exports.report import Report
+from govbudget.exports.report import Report, document_coverage
 
 STATUS_WORDS = {"ok": "解析成功", "partial": "部分解析", "failed": "解析失败", None: "未解析"}
 
@@ -52,6 +52,20 @@ def heatmap(report: Report, region_names: Mapping[str, str] | None = None) -> di
             })
         rows.append({"region": region, "name": names.get(region, ""), "cells": cells})
     return {"years": report.years, "rows": rows}
+
+
+def coverage_text(doc: Mapping[str, Any]) -> str:
+    """A document's `coverage` (amounts read of those printed in its tables) as `98.40%`; `—` unmeasured."""
+    ratio = document_coverage(dict(doc))
+    return "—" if ratio is None else f"{ratio:.2%}"
+
+
+def missed_cells(check: Mapping[str, Any], limit: int = 20) -> str:
+    """A failed `coverage` check's unread cells as `1,278.50（第13页第13行第6列）`, the first `limit`."""
+    missed = check.get("missed") or []
+    shown = [f"{m.get('text')}（{locator_text(m.get('locator'))}）" for m in missed[:limit]]
+    more = f" 等共 {len(missed)} 处" if len(missed) > limit else ""
+    return "；".join(shown) + more
 
 
 def locator_text(loc: Any) -> str:
