@@ -1,5 +1,6 @@
 """The report cards: ``eval-sim`` (discovery, on the portal simulator), ``eval-parse`` (the parsers,
-on the rendered corpus) and ``corpus write`` (render that corpus with its truth).
+on the rendered corpus), ``eval-real`` (the parsers, on real disclosures with hand-checked truth) and
+``corpus write`` (render that corpus with its truth).
 
 Both score against known truth, so a crawler or parser change is judged by numbers instead of by eye;
 the scoring lives beside what it scores (``govbudget.simulator.evaluate``, ``govbudget.corpus.scoring``).
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from govbudget.cli.common import console, needs_devtools, print_json
@@ -139,6 +141,9 @@ def _rich_report(overall: Any, by_format: dict[str, Any], unscored: list[str]) -
     if fields:
         by_field = ", ".join(f"{k} {_pct(v)}" for k, v in fields.items())
         out.print(f"metadata accuracy by field: {by_field}")
+    from govbudget.corpus.scoring import coverage_line
+
+    out.print(coverage_line(overall))
     if unscored:
         out.print(f"{len(unscored)} file(s) without truth, not scored: {', '.join(unscored[:5])}"
                   + (" …" if len(unscored) > 5 else ""))
@@ -190,13 +195,125 @@ def eval_parse(
     if as_json:
         out = {"overall": overall.as_dict(), "formats": {k: v.as_dict() for k, v in by_format.items()},
                "files": [{"name": s.name, "format": s.fmt, "status": s.status, **s.line_items.as_dict(),
-                          "metadata": s.metadata} for s in result.scores],
+                          "metadata": s.metadata, "coverage": s.coverage, "coverage_gaps": s.coverage_gaps}
+                         for s in result.scores],
                "unscored": result.unscored, "below_thresholds": misses}
         print_json(out)
     else:
         _rich_report(overall, by_format, result.unscored)
     if misses:
         console.print("[red]below threshold:[/] " + "; ".join(misses))
+        raise typer.Exit(1)
+
+
+REAL_DOCS, REAL_TRUTH = Path("tests/data/realdocs"), Path("tests/data/realtruth")
+
+
+def _real_report(scores: list[Any], overall: Any) -> None:
+    table = Table(title="govbudget eval-real", caption="line items: 收支总表 and 一般公共预算支出表 rows")
+    columns = ("file", "status", "items", "precision", "recall", "F1", "coverage", "metadata", "peer values")
+    for col in columns:
+        table.add_column(col, justify="left" if col in ("file", "status") else "right")
+
+    def metadata(fields: dict[str, bool]) -> str:
+        return f"{sum(fields.values())}/{len(fields)}" if fields else "n/a"
+
+    def peers(found: int, total: int) -> str:
+        return f"{found}/{total}" if total else "n/a"
+
+    for s in scores:
+        li = s.line_items
+        table.add_row(s.name, s.status, str(li.expected), _pct(li.precision), _pct(li.recall), _pct(li.f1),
+                      _pct(s.coverage.ratio), metadata(s.metadata), peers(s.peer_found, s.peer_total))
+    table.add_section()
+    li = overall.line_items
+    table.add_row("overall", f"{overall.failed} failed", str(li.expected), _pct(li.precision),
+                  _pct(li.recall), _pct(li.f1), _pct(overall.coverage.ratio),
+                  _pct(overall.metadata_accuracy), _pct(overall.peer_recall))
+    out = _out()
+    out.print(table)
+    if overall.coverage.ratio is None:
+        out.print("coverage: not reported (no parse emitted a coverage check)")
+    fields = overall.as_dict()["metadata"]
+    if fields:
+        out.print("metadata accuracy by field: " + ", ".join(f"{k} {_pct(v)}" for k, v in fields.items()))
+    for s in scores:
+        notes = [s.error] if s.error else []
+        wrong = [f"{k}={s.metadata_got.get(k)!r}" for k, right in s.metadata.items() if not right]
+        notes += [f"metadata wrong: {', '.join(wrong)}"] if wrong else []
+        if notes:
+            out.print(f"{s.name}: " + "; ".join(notes), markup=False)
+
+
+def eval_real(
+    directory: Annotated[Path, typer.Argument(
+        help="Folder of real documents (default: tests/data/realdocs, run from a checkout).",
+        file_okay=False)] = REAL_DOCS,
+    truth: Annotated[Path, typer.Option(
+        "--truth", help="Folder of <file>.truth.tsv, metadata.tsv and the peer extraction.",
+        file_okay=False)] = REAL_TRUTH,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as one JSON object.")] = False,
+    min_f1: Annotated[float | None, typer.Option(
+        "--min-f1", help="Exit 1 when overall line-item F1 is below.")] = None,
+    min_coverage: Annotated[float | None, typer.Option(
+        "--min-coverage", help="Exit 1 when overall coverage (amounts read / printed) is below, or "
+        "when no coverage was reported.")] = None,
+    min_metadata: Annotated[float | None, typer.Option(
+        "--min-metadata",
+        help="Exit 1 when metadata accuracy (fiscal year, phase, department) is below.")] = None,
+    min_peer_recall: Annotated[float | None, typer.Option(
+        "--min-peer-recall", help="Exit 1 when the share of the peer's values found is below.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parse in this many processes.")] = 1,
+    show_misses: Annotated[int, typer.Option(
+        "--show-misses", min=0, help="Per file, list up to N missed and N extra line items.")] = 0,
+) -> None:
+    """Parse the real disclosures and score them against their hand-checked truth.
+
+    Line items of the 收支总表 and 一般公共预算支出表 (precision/recall/F1), coverage from the parse's
+    coverage checks, metadata (fiscal year, phase, department) and the peer's values found.
+
+    Example: govbudget eval-real --min-f1 0.99 --min-coverage 0.99
+    """
+    with needs_devtools("eval-real"):
+        from govbudget.corpus.real_eval import (
+            TruthFileError,
+            below_real_thresholds,
+            evaluate_real,
+            summarise_real,
+        )
+
+    for folder in (directory, truth):
+        if not folder.is_dir():
+            console.print(f"[red]no such folder:[/] {escape(str(folder))} (run from a checkout, or name it)")
+            raise typer.Exit(2)
+
+    def progress(score: Any) -> None:
+        if show_misses and (score.missed or score.extra or score.peer_lacking):
+            console.print(f"[bold]{escape(score.name)}[/] ({score.status})")
+            for label, keys in (("missed", score.missed), ("extra ", score.extra)):
+                for key in keys[:show_misses]:
+                    console.print(f"  {label} {key}", markup=False)
+            for value in score.peer_lacking[:show_misses]:
+                console.print(f"  peer value not found: {value}", markup=False)
+
+    try:
+        result = evaluate_real(directory, truth, jobs=jobs, on_file=progress)
+    except TruthFileError as exc:
+        console.print(f"[red]bad truth file:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    if not result.scores:
+        console.print(f"[red]no file in {escape(str(directory))} has a truth file in {escape(str(truth))}[/]")
+        raise typer.Exit(2)
+    overall = summarise_real(result.scores)
+    misses = below_real_thresholds(overall, min_f1=min_f1, min_coverage=min_coverage,
+                                   min_metadata=min_metadata, min_peer_recall=min_peer_recall)
+    if as_json:
+        print_json({"overall": overall.as_dict(), "files": [s.as_dict() for s in result.scores],
+                    "unscored": result.unscored, "below_thresholds": misses})
+    else:
+        _real_report(result.scores, overall)
+    if misses:
+        console.print("[red]below threshold:[/] " + escape("; ".join(misses)))
         raise typer.Exit(1)
 
 
@@ -225,7 +342,8 @@ def corpus_write(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``eval-sim``, ``eval-parse`` and the ``corpus`` group."""
+    """Add ``eval-sim``, ``eval-parse``, ``eval-real`` and the ``corpus`` group."""
     app.command("eval-sim")(eval_sim)
     app.command("eval-parse")(eval_parse)
+    app.command("eval-real")(eval_real)
     app.add_typer(corpus_app, name="corpus")

@@ -170,6 +170,7 @@ class RealScore:
     extra: list[Key | None] = field(default_factory=list)
     peer_lacking: list[str] = field(default_factory=list)
     error: str | None = None
+    metadata_got: dict[str, Any] = field(default_factory=dict)  # what the parse said, for the report
 
     @property
     def peer_recall(self) -> float | None:
@@ -179,7 +180,8 @@ class RealScore:
         return {"name": self.name, "status": self.status, "line_items": self.line_items.as_dict(),
                 "coverage": self.coverage.ratio, "coverage_tables": self.coverage.tables,
                 "coverage_expected": self.coverage.expected, "coverage_actual": self.coverage.actual,
-                "metadata": self.metadata, "peer_recall": self.peer_recall, "peer_total": self.peer_total,
+                "metadata": self.metadata, "metadata_got": self.metadata_got,
+                "peer_recall": self.peer_recall, "peer_total": self.peer_total,
                 "peer_found": self.peer_found, "peer_lacking": self.peer_lacking,
                 "missed": [_shown_key(k) for k in self.missed], "extra": [_shown_key(k) for k in self.extra],
                 "error": self.error}
@@ -198,7 +200,8 @@ def score_real_file(name: str, truth: list[TruthRow], meta: TruthMeta | None,
     found, lacking = peer_found(peer, records)
     return RealScore(name=name, status=str(doc.get("status", "missing")), line_items=tally,
                      coverage=coverage_of(records), metadata=metadata_right(meta, doc),
-                     peer_total=len(peer), peer_found=found, missed=missed, extra=extra, peer_lacking=lacking)
+                     peer_total=len(peer), peer_found=found, missed=missed, extra=extra, peer_lacking=lacking,
+                     metadata_got={f: doc.get(f) for f in ("fiscal_year", "phase", "department")})
 
 
 @dataclass
