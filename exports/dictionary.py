@@ -13,6 +13,7 @@ import sys
 
 from govbudget.exports.fields import _ARROW, _FRICTIONLESS, REGIONS, RESOURCES, Field, Resource
 from govbudget.exports.writer import FOREIGN_KEYS
+from govbudget.parsers.tables.kinds import KINDS, TableKind
 
 _HEADER = """\
 # Data dictionary
@@ -75,9 +76,33 @@ def resource_section(res: Resource) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _sums(kind: TableKind) -> str:
+    rules = kind.column_sum_rules
+    return "; ".join(f"`{total}` = {' + '.join(f'`{p}`' for p in parts)}" for total, parts in rules)
+
+
+def kinds_section() -> str:
+    """The `table_kind` vocabulary with each kind's specification (parsers/tables/kinds.py)."""
+    lines = [
+        "## Table kinds (`table_kind`)", "",
+        "Every value of `table_kind`, from the one specification the parsers read (titles are matched "
+        "against each kind in this order; a titled table with amounts that no kind names is `other`, "
+        "kept with its printed title). Sides: the `side` its line items carry, the first for a single "
+        "list. Layout: `one` list of subjects, or lists `side_by_side`, each with its own side. Column "
+        "sums: the `columns_sum` check's rules, a row's total column against its parts.", "",
+        "| table_kind | the table as printed | sides | layout | summary | column sums |",
+        "|---|---|---|---|---|---|",
+    ]
+    for k in KINDS:
+        what = f"{k.label_zh} (performance form)" if k.performance else k.label_zh
+        lines.append(f"| `{k.name}` | {_cell(what)} | {', '.join(k.sides)} | {k.panels} | "
+                     f"{'yes' if k.summary else ''} | {_sums(k)} |")
+    return "\n".join(lines) + "\n"
+
+
 def render() -> str:
     """The whole dictionary as Markdown."""
-    sections = [_HEADER, *(resource_section(r) for r in (*RESOURCES, REGIONS))]
+    sections = [_HEADER, *(resource_section(r) for r in (*RESOURCES, REGIONS)), kinds_section()]
     return "\n".join(sections)
 
 

@@ -16,6 +16,7 @@ from govbudget.parsers.outcome import ParseOutcome, document_record
 from govbudget.parsers.readers import FORMATS, read
 from govbudget.parsers.tables.class_codes import add_mapped_codes
 from govbudget.parsers.tables.interpret import interpret
+from govbudget.parsers.tables.other import other_tables
 from govbudget.parsers.tables.segments import find_tables
 from govbudget.parsers.version import PARSER_VERSION
 
@@ -41,7 +42,9 @@ class BudgetTablesParser:
         errors = list(doc.warnings)
         body: list[dict[str, Any]] = []
         measured: list[tuple[Any, dict[str, Any]]] = []
-        for t in tables:
+        # titled tables no kind names come last: kind `other`, read all the same (tables/other.py)
+        read_tables = [*tables, *other_tables(doc.rows, tables)]
+        for t in read_tables:
             result = interpret(t, doc=sha256, defaults=meta)
             errors.extend(result.errors)
             body.append(result.table)
@@ -55,7 +58,7 @@ class BudgetTablesParser:
         meta["coverage_unmeasured"] = performance_tables
         settle_scope(meta, tables)
         _inherit_document_meta(body, meta)
-        if not tables and not performance_tables and not any(r["type"] == "fact" for r in body):
+        if not read_tables and not performance_tables and not any(r["type"] == "fact" for r in body):
             errors.append("no standard budget table was recognised" if doc.rows else "no text could be read")
             status = "failed"
         else:

@@ -23,6 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from govbudget.parsers.tables.kinds import PERFORMANCE_KINDS, TABLE_KINDS
+from govbudget.parsers.tables.measures import MEASURES
+
 # Vocabularies of record fields no parser module owns (SCHEMA.md); the exports import them from here.
 STATUSES = ("ok", "partial", "failed")
 PHASES = ("budget", "final")
@@ -31,7 +34,6 @@ SIDES = ("income", "expenditure")
 CLASSIFICATIONS = ("function", "economic_dept", "economic_gov", "item")
 ROW_ROLES = ("detail", "subtotal", "total")
 VALUE_KINDS = ("numeric", "percent", "date", "qualitative", "not_applicable", "empty")
-PERFORMANCE_KINDS = ("performance_targets", "overall_performance_targets")
 COLUMN_TYPES = ("string", "integer", "decimal", "boolean", "datetime", "object", "array")
 
 
@@ -59,8 +61,8 @@ OMIT: Any = _Omitted()
 class Column:
     """How a record field is exported: its column type, meaning, allowed values and unit.
 
-    `values` may be a function returning the vocabulary: the parser modules that own the fact and
-    check vocabularies build their records with these classes, so they are imported when asked for.
+    `values` may be a function returning the vocabulary: the modules that own the fact and check
+    vocabularies build their records with these classes, so those two are imported when asked for.
     """
 
     name: str
@@ -88,18 +90,6 @@ def col(
     return {"column": Column("", kind, description, values, unit)}
 
 
-def _table_kinds() -> tuple[str, ...]:
-    from govbudget.parsers.tables.titles import TABLE_KINDS
-
-    return TABLE_KINDS
-
-
-def _measures() -> tuple[str, ...]:
-    from govbudget.parsers.tables.measures import MEASURES
-
-    return MEASURES
-
-
 def _facts() -> tuple[str, ...]:
     from govbudget.parsers.narrative.facts import FACTS
 
@@ -113,11 +103,18 @@ def _checks() -> tuple[str, ...]:
     return (*CHECKS, *GARBAGE_CHECKS)
 
 
+class _Columns:
+    """`Record.FIELDS`: the export columns of the class it is read on (a subclass's own included)."""
+
+    def __get__(self, obj: object, cls: type[Record]) -> tuple[Column, ...]:
+        return fields_of(cls) if dataclasses.is_dataclass(cls) else ()
+
+
 class Record:
     """What every record type shares: its `type` word, `as_dict()` and its export columns."""
 
     TYPE: ClassVar[str] = ""
-    FIELDS: ClassVar[tuple[Column, ...]] = ()  # the export columns, set from the fields below
+    FIELDS: ClassVar[tuple[Column, ...]] = _Columns()  # type: ignore[assignment]
 
     def as_dict(self) -> dict[str, Any]:
         """The record as emitted: `type` first, then the fields in declared order, `OMIT` ones left out."""
@@ -180,7 +177,7 @@ class Table(Record):
 
     TYPE: ClassVar[str] = "table"
     doc: str
-    table_kind: str = field(metadata=col("string", "standard table (SCHEMA.md vocabulary)", _table_kinds))
+    table_kind: str = field(metadata=col("string", "standard table (SCHEMA.md vocabulary)", TABLE_KINDS))
     title: str | None = field(metadata=col("string", "table title as printed"))
     unit: str | None = field(metadata=col("string", "unit the table states (万元 or 元)"))
     department: str | None = field(metadata=col("string", "department as printed on the table"))
@@ -197,6 +194,7 @@ class Table(Record):
         default=OMIT, metadata=col("string", "project code prefix when printed (FM, ZK, ...)"))
     project_amount: str | None = OMIT
     goals: list[str] = field(default=OMIT, metadata=col("array", "performance goals text (绩效目标)"))
+    coverage: float = OMIT  # amounts read / printed in the table (checks/coverage.py)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -205,7 +203,7 @@ class LineItem(Record):
 
     TYPE: ClassVar[str] = "line_item"
     doc: str
-    table_kind: str = field(metadata=col("string", "standard table the amount stands in", _table_kinds))
+    table_kind: str = field(metadata=col("string", "standard table the amount stands in", TABLE_KINDS))
     side: str = field(metadata=col("string", "income or expenditure", SIDES))
     classification: str | None = field(
         metadata=col("string", "function, economic_dept, economic_gov or item", CLASSIFICATIONS))
@@ -215,7 +213,7 @@ class LineItem(Record):
         metadata=col("integer", "1, 2, 3 for function codes (类/款/项); 1, 2 for economic codes"))
     parent_code: str | None = field(metadata=col("string", "code one level up"))
     row_role: str = field(metadata=col("string", "detail, subtotal or total", ROW_ROLES))
-    measure: str = field(metadata=col("string", "the column, SCHEMA.md measure vocabulary", _measures))
+    measure: str = field(metadata=col("string", "the column, SCHEMA.md measure vocabulary", MEASURES))
     measure_label: str | None = field(metadata=col("string", "the column header as printed"))
     amount: str = field(metadata=col("decimal", "amount as printed, in `unit`", unit="`unit` (万元 or 元)"))
     unit: str | None = field(metadata=col("string", "unit of `amount` (万元 or 元)"))
@@ -293,10 +291,9 @@ class Check(Record):
     table_locator: dict[str, Any] | None = OMIT
     ratio: float = OMIT
     missed: list[dict[str, Any]] = OMIT
+    excluded: dict[str, int] = OMIT  # printed numbers the coverage check does not count, by reason
     locator: dict[str, Any] | None = OMIT
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (Document, Table, LineItem, Indicator, Fact, Check)
 BY_TYPE: dict[str, type[Record]] = {cls.TYPE: cls for cls in RECORD_TYPES}
-for _cls in RECORD_TYPES:
-    _cls.FIELDS = fields_of(_cls)

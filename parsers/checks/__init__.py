@@ -18,9 +18,11 @@ from govbudget.parsers.checks.rows import columns_sum
 from govbudget.parsers.checks.summary import income_equals_expenditure
 
 __all__ = ["check_records"]
-# Every `check` name a document's checks carry: these and the performance parser's `GARBAGE_CHECKS`.
+# Every `check` name a document's checks carry: these, the per-table `coverage` (checks/coverage.py, run
+# by enrich.py), `metadata_agrees` (checks/agreement.py, run by parse_bytes when the crawl's link is
+# known) and the performance parser's `GARBAGE_CHECKS`.
 CHECKS = ("children_sum", "columns_sum", "income_equals_expenditure", "cross_table",
-          "narrative_matches_table")
+          "narrative_matches_table", "coverage", "metadata_agrees")
 
 
 def check_records(records: list[dict[str, Any]], *, doc: str) -> list[dict[str, Any]]:

@@ -6,6 +6,8 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from govbudget.parsers.records import Check
+
 Record = dict[str, Any]
 ZERO = Decimal(0)
 CROSS_TABLE_TOLERANCE = Decimal("0.01")  # 万元 across tables (validation_checks.md)
@@ -48,6 +50,6 @@ def by_table(items: list[Record]) -> dict[str, list[Record]]:
 
 
 def check(doc: str, name: str, ok: bool, subject: Any, expected: Any, actual: Any, **extra: Any) -> Record:
-    """A SCHEMA.md `check` record; extra fields (table_kind, measure, unit, locator) extend it."""
-    return {"type": "check", "doc": doc, "check": name, "ok": bool(ok), "subject": subject,
-            "expected": expected, "actual": actual, **extra}
+    """A SCHEMA.md `check` record; optional fields (table_kind, measure, unit, locator) extend it."""
+    return Check(doc=doc, check=name, ok=bool(ok), subject=subject, expected=expected, actual=actual,
+                 **extra).as_dict()

@@ -14,16 +14,16 @@ from collections import defaultdict
 from decimal import Decimal
 
 from govbudget.parsers.checks.common import Record, by_table, check, dec, fmt
+from govbudget.parsers.tables.kinds import SUMMARY_KINDS
 
 _CODED = ("function", "economic_dept", "economic_gov")
-_SUMMARY = ("income_expenditure_summary", "fiscal_appropriation_summary")
 
 
 def children_sum(items: list[Record], doc: str) -> list[Record]:
     """One check per (table, parent, measure) that has children."""
     out: list[Record] = []
     for kind, rows in by_table(items).items():
-        if kind in _SUMMARY:
+        if kind in SUMMARY_KINDS:
             out += _summary_totals(kind, rows, doc)
         else:
             out += _coded(kind, rows, doc)

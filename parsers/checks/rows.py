@@ -1,8 +1,9 @@
 """`columns_sum`: in every row, the total column equals the sum of its component columns (A2, A4).
 
-Which columns make up a total depends on the table: 支出总表 合计 = 基本 + 项目 + 经营 + 上解上级 +
-对附属单位补助; 收入总表 合计 = 小计 + 上年结转 and 小计 = Σ sources; 基本支出表 合计 = 人员经费 +
-公用经费; the fund-type tables 合计 = 一般公共预算 + 政府性基金 + 国有资本经营.
+Which columns make up a total depends on the table, as each kind's `column_sum_rules` (tables/kinds.py)
+say: 支出总表 合计 = 基本 + 项目 + 经营 + 上解上级 + 对附属单位补助; 收入总表 合计 = 小计 + 上年结转
+and 小计 = Σ sources; 基本支出表 合计 = 人员经费 + 公用经费; the fund-type tables 合计 = 一般公共预算 +
+政府性基金 + 国有资本经营.
 
 A column the measure vocabulary cannot name (`measure: "other"`, e.g. Jiangsu's 单位预留机动经费 beside
 基本支出 and 项目支出) still stands under the same header as the named parts, so it is a component of the
@@ -16,20 +17,11 @@ from collections import defaultdict
 from decimal import Decimal
 
 from govbudget.parsers.checks.common import Record, check, dec, fmt, row_key
+from govbudget.parsers.tables.kinds import KINDS
 
-_SOURCES = ("fiscal_appropriation", "fiscal_special_account", "business_income", "operating_income",
-            "superior_subsidy", "affiliate_remittance", "other_income")
-_FUNDS = ("general_public_budget", "government_fund", "state_capital")
+# Each kind's rules (total, components), outer rule first, from the kinds' specification.
 _RULES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "expenditure_summary": (("total", ("basic", "project", "operating_expenditure", "remit_to_superior",
-                                       "subsidy_to_affiliates")),),
-    "general_budget_expenditure": (("total", ("basic", "project")),),
-    "government_fund_expenditure": (("total", ("basic", "project")),),
-    "state_capital_expenditure": (("total", ("basic", "project")),),
-    "general_budget_basic_expenditure": (("total", ("personnel", "public_funds")),),
-    "income_summary": (("total", ("subtotal", "prior_year_carryover")), ("subtotal", _SOURCES)),
-    "fiscal_appropriation_summary": (("total", _FUNDS),),
-    "three_public_costs": (("total", _FUNDS),),
+    k.name: k.column_sum_rules for k in KINDS if k.column_sum_rules
 }
 
 

@@ -7,16 +7,16 @@ measure of a side when 合计 is not printed).
 from __future__ import annotations
 
 from govbudget.parsers.checks.common import Record, by_table, check, dec
+from govbudget.parsers.tables.kinds import SUMMARY_KINDS
 
 _PAIRS = (("收入总计", "支出总计"), ("本年收入合计", "本年支出合计"))
-_KINDS = ("income_expenditure_summary", "fiscal_appropriation_summary")
 
 
 def income_equals_expenditure(items: list[Record], doc: str) -> list[Record]:
     """One check per printed pair of totals."""
     out: list[Record] = []
     tables = by_table(items)
-    for kind in _KINDS:
+    for kind in SUMMARY_KINDS:
         rows = tables.get(kind, [])
         for inc_word, exp_word in _PAIRS:
             inc = _first(rows, "income", inc_word)

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from govbudget.parsers.narrative.text import Sentence
+from govbudget.parsers.records import Fact
 from govbudget.parsers.tables.amounts import to_yuan
 
 # `增加基本支出844.15万元` is a change, not the fact; `政府性基金拨款支出预算` is one fund's part
@@ -47,7 +48,7 @@ def fact_records(sentences: list[Sentence], *, doc: str) -> list[dict[str, Any]]
             if m is None:
                 continue
             amount, unit = m.group("amount"), m.group("unit")
-            out[fact] = {"type": "fact", "doc": doc, "fact": fact, "amount": amount, "unit": unit,
-                         "amount_yuan": to_yuan(amount, unit), "sentence": s.text, "locator": s.locator}
+            out[fact] = Fact(doc=doc, fact=fact, amount=amount, unit=unit, amount_yuan=to_yuan(amount, unit),
+                             sentence=s.text, locator=s.locator).as_dict()
     order = [f for f, _ in _PATTERNS]
     return sorted(out.values(), key=lambda r: order.index(r["fact"]))

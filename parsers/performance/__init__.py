@@ -15,6 +15,7 @@ from govbudget.parsers.grid import Row
 from govbudget.parsers.performance.blocks import PerfTable, find_performance_tables
 from govbudget.parsers.performance.garbage import garbage_checks
 from govbudget.parsers.performance.values import parse_target
+from govbudget.parsers.records import OMIT, Indicator, Table
 
 __all__ = ["parse_target", "performance_records"]
 
@@ -36,26 +37,24 @@ def performance_records(
 
 
 def _table_record(t: PerfTable, doc: str, meta: dict[str, Any]) -> dict[str, Any]:
-    rec: dict[str, Any] = {
-        "type": "table", "doc": doc, "table_kind": t.kind, "title": t.title,
-        "unit": "万元" if t.project_amount is not None else None,
-        "department": t.department or meta.get("department"), "unit_code": meta.get("unit_code"),
-        "fiscal_year": meta.get("fiscal_year"), "locator": _locator(t.rows), "rows": len(t.indicators),
-    }
-    if t.kind == "performance_targets":
-        rec |= {"project": t.project, "project_prefix": t.project_prefix, "project_amount": t.project_amount}
-    rec["goals"] = list(t.goals)
-    return rec
+    project = t.kind == "performance_targets"  # overall tables carry no project fields
+    return Table(
+        doc=doc, table_kind=t.kind, title=t.title, unit="万元" if t.project_amount is not None else None,
+        department=t.department or meta.get("department"), unit_code=meta.get("unit_code"),
+        fiscal_year=meta.get("fiscal_year"), locator=_locator(t.rows), rows=len(t.indicators),
+        project=t.project if project else OMIT, project_prefix=t.project_prefix if project else OMIT,
+        project_amount=t.project_amount if project else OMIT, goals=list(t.goals),
+    ).as_dict()
 
 
 def _indicator_record(t: PerfTable, ind: Any, doc: str) -> dict[str, Any]:
-    return {
-        "type": "indicator", "doc": doc, "table_kind": t.kind,
-        "project": t.project if t.kind == "performance_targets" else None,
-        "project_amount": t.project_amount if t.kind == "performance_targets" else None,
-        "level1": ind.level1, "level2": ind.level2, "level3": ind.level3, "description": ind.description,
-        **parse_target(ind.raw), "raw": ind.raw, "basis": ind.basis, "locator": ind.locator,
-    }
+    return Indicator(
+        doc=doc, table_kind=t.kind,
+        project=t.project if t.kind == "performance_targets" else None,
+        project_amount=t.project_amount if t.kind == "performance_targets" else None,
+        level1=ind.level1, level2=ind.level2, level3=ind.level3, description=ind.description,
+        **parse_target(ind.raw), raw=ind.raw, basis=ind.basis, locator=ind.locator,
+    ).as_dict()
 
 
 def _locator(rows: list[Row]) -> dict[str, Any] | None:

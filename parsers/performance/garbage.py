@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from govbudget.parsers.records import OMIT, Check
+
 _GUID = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
 
 # The checks this module emits on indicator rows (all `ok: false`: they flag suspect targets).
@@ -48,8 +50,5 @@ def _over_100(ind: dict[str, Any]) -> bool:
 
 
 def _check(doc: str, name: str, subject: Any, expected: Any, actual: Any, ind: dict[str, Any] | None) -> dict:
-    rec = {"type": "check", "doc": doc, "check": name, "ok": False, "subject": subject,
-           "expected": expected, "actual": actual}
-    if ind is not None:
-        rec["locator"] = ind.get("locator")
-    return rec
+    return Check(doc=doc, check=name, ok=False, subject=subject, expected=expected, actual=actual,
+                 locator=ind.get("locator") if ind is not None else OMIT).as_dict()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from govbudget.parsers.tables.kinds import SUMMARY_KINDS
+
 # 支出功能分类 类 by name (2021-2022 edition of 政府收支分类科目). The document's own coded tables win
 # over this list, so a year whose list differs is still mapped right wherever the document prints a code.
 FUNCTION_CLASSES: dict[str, str] = {
@@ -24,7 +26,6 @@ FUNCTION_CLASSES: dict[str, str] = {
     "债务发行费用支出": "233", "抗疫特别国债安排的支出": "234",
 }
 _ORDINAL = re.compile(r"^[一二三四五六七八九十百]+[、.．]")
-SUMMARY_KINDS = {"income_expenditure_summary", "fiscal_appropriation_summary"}
 
 
 def bare_name(name: str) -> str:
