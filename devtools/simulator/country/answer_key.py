@@ -105,6 +105,8 @@ def answer_key() -> dict[str, Any]:
         rows.append({
             "code": div.code, "name": div.name, "full_name": div.full_name, "level": div.level,
             "province": div.code[:2] + "0000", "family": plan.family_of(div),
+            # what names it on its pages: its SiteIDCode (the platform: its code), or only title and SiteName
+            "proof": "name" if site is not None and not site.site_id_code else "code",
             "hosts": sorted(h for h, c in country.owners.items() if c == div.code),
             "host_candidates": hosts.candidates(div),
             "entry_points": _entry_points(country, div),

@@ -81,7 +81,8 @@ def division_site(div: Division, extra_links: tuple[tuple[str, str], ...] = ()) 
         NavPage(gk, gk_text, ((mid_text, mid + "/"),)),
         NavPage(mid, mid_text, (("政策解读", f"{mid}/zcjd/"), (col_text, col + "/"))),
     )
-    return HostSite(prefix="", name=site_name(div), domain=site_host(div), site_id_code=f"{div.code}0001",
+    site_id = "" if div.code in plan.NO_SITE_ID else f"{div.code}0001"
+    return HostSite(prefix="", name=site_name(div), domain=site_host(div), site_id_code=site_id,
                     region_code=div.code, family=plan.family_of(div), needs_browser=False, nav_pages=nav,
                     columns=columns)
 

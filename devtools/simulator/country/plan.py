@@ -52,6 +52,8 @@ FULL_PINYIN_HOSTS = ("410402",)
 # Host led by the city's initials (www.hdct.gov.cn for 邯郸市丛台区): no usual candidate finds these, so
 # only the directory or navigation reaches them.
 CITY_PREFIXED_HOSTS = ("130403", "130903", "410403", "410611")
+# Sites that publish no SiteIDCode: only their <title> and SiteName name them.
+NO_SITE_ID = ("410425", "410603")
 # Linked from their city's home page of local government sites (河南), reached by navigation.
 NAV_LINKED = ("410403", "410404", "410411", "410421", "410422", "410423", "410611", "410621")
 
