@@ -76,9 +76,11 @@ def test_devtools_distribution_ships_corpus_and_simulator_with_reportlab() -> No
     setuptools = dev["tool"]["setuptools"]
     assert dev["project"]["name"] == "govbudget-devtools"
     assert sorted(setuptools["packages"]) == [
-        "govbudget.corpus", "govbudget.simulator", "govbudget.simulator.unseen"]
+        "govbudget.corpus", "govbudget.simulator", "govbudget.simulator.country",
+        "govbudget.simulator.unseen"]
     assert setuptools["package-dir"] == {"govbudget.corpus": "corpus", "govbudget.simulator": "simulator"}
     for package, folder in setuptools["package-dir"].items():
         assert (PROJECT / "devtools" / folder / "__init__.py").is_file(), package
     assert [d for d in dev["project"]["dependencies"] if d.startswith("reportlab")] == ["reportlab>=4"]
-    assert set(setuptools["package-data"]) == {"govbudget.corpus", "govbudget.simulator"}
+    assert set(setuptools["package-data"]) == {"govbudget.corpus", "govbudget.simulator",
+                                               "govbudget.simulator.country"}
