@@ -279,6 +279,7 @@ def eval_real(
             TruthFileError,
             below_real_thresholds,
             evaluate_real,
+            shown_key,
             summarise_real,
         )
 
@@ -292,7 +293,7 @@ def eval_real(
             console.print(f"[bold]{escape(score.name)}[/] ({score.status})")
             for label, keys in (("missed", score.missed), ("extra ", score.extra)):
                 for key in keys[:show_misses]:
-                    console.print(f"  {label} {key}", markup=False)
+                    console.print(f"  {label} {shown_key(key)}", markup=False, soft_wrap=True)
             for value in score.peer_lacking[:show_misses]:
                 console.print(f"  peer value not found: {value}", markup=False)
 

@@ -192,6 +192,11 @@ def _shown_key(key: Key | None) -> list[str]:
     return ["(unreadable amount)"] if key is None else [*key[:4], format(key[4], "f")]
 
 
+def shown_key(key: Key | None) -> str:
+    """One line for a report: `table_kind side code-or-name measure amount元`."""
+    return " ".join(_shown_key(key)) + ("元" if key is not None else "")
+
+
 def score_real_file(name: str, truth: list[TruthRow], meta: TruthMeta | None,
                     peer: list[tuple[str, Decimal]], records: list[Record]) -> RealScore:
     """Compare one parse (SCHEMA.md records) with the file's truth."""
@@ -350,4 +355,4 @@ def evaluate_real(docs_dir: Path, truth_dir: Path, *, jobs: int = 1,
 
 
 __all__ = ["RealEvaluation", "RealScore", "RealSummary", "TruthFileError", "below_real_thresholds",
-           "evaluate_real", "match_line_items", "score_real_file", "summarise_real"]
+           "evaluate_real", "match_line_items", "score_real_file", "shown_key", "summarise_real"]
