@@ -32,7 +32,7 @@ import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
 
-from govbudget.crawler.families import FAMILIES, Link, explorer
+from govbudget.crawler.families import FAMILIES, Answer, Link, explorer
 from govbudget.crawler.families.explorer_json import (
     ApiCall,
     Paging,
@@ -249,7 +249,7 @@ def test_the_crawl_archives_exactly_the_disclosures_of_the_four_sites(crawled: d
 
 def test_the_browser_rendered_only_the_four_shells(crawled: dict[str, Any]) -> None:
     base = crawled["base"]
-    rendered = [c.url for c in crawled["captures"] if c.via == "browser"]
+    rendered = [c.url for c in crawled["captures"] if c.via == "browser" and "/api/" not in c.url]
     # archived as rendered, under the route the last click left (the tree's: #/section/s2)
     assert sorted(url.split("#")[0] for url in rendered) == sorted(f"{base}/{site}/" for site in SITES)
     # what the browser itself asked for: the shells, their scripts and first API pages, nothing else
@@ -280,9 +280,14 @@ def test_the_later_api_pages_were_walked_over_plain_http(crawled: dict[str, Any]
     }
     posts = [p for m, p, browser in crawled["log"] if m == "POST" and not browser]
     assert len(posts) == 2  # pageNo 2 and 3 of the rows
-    archived = {c.url.removeprefix(crawled["base"]) for c in crawled["captures"] if "/api/" in c.url}
+    base, captures = crawled["base"], crawled["captures"]
+    archived = {c.url.removeprefix(base) for c in captures if "/api/" in c.url and c.via == "http"}
     assert archived == {p for _, p in plain}  # the walked pages were archived, over plain HTTP
-    assert {c.via for c in crawled["captures"] if "/api/" in c.url} == {"http"}
+    # and what the browser fetched was archived as it was read, referred by the shell it served
+    by_browser = {(c.url.removeprefix(base), c.referrer.removeprefix(base).split("#")[0]) for c in captures
+                  if "/api/" in c.url and c.via == "browser"}  # (the shell as archived: its route too)
+    assert by_browser == {(p, "/" + p.split("/")[1] + "/") for m, p, browser in crawled["log"]
+                          if browser and "/api/" in p}
 
 
 def test_the_crawl_counts_what_the_explorer_did(crawled: dict[str, Any]) -> None:
@@ -605,7 +610,7 @@ def test_a_rendered_page_gives_its_json_documents_and_walks_the_rest_over_plain_
     stats = Stats()
     out = list(explorer.FAMILY.requests(_rendered("records", capture), context(stats=stats)))
     links = [o for o in out if isinstance(o, Link)]
-    walks = [o for o in out if not isinstance(o, Link)]
+    walks = [o for o in out if isinstance(o, Request)]
     assert links[:3] == [
         Link("某县财政局2024年部门预算", f"{HOST}/records/content/101.html", "信息公开目录"),
         Link("附件1：某县财政局2024年部门预算表", f"{HOST}/records/files/101-1.pdf",
@@ -625,7 +630,7 @@ def test_a_posted_json_list_is_walked_with_the_same_body_shape_and_headers() -> 
         f"{HOST}/rows/api/rows", {"result": {"pageNo": 1, "pages": 3, "rows": rows[:4]}}, method="POST",
         post='{"pageNo":1,"pageSize":4,"kind":"all"}', ctype="application/json;charset=UTF-8"))
     out = list(explorer.FAMILY.requests(_rendered("rows", capture), context()))
-    walks = [o for o in out if not isinstance(o, Link)]
+    walks = [o for o in out if isinstance(o, Request)]
     assert [(w.method, json.loads(w.body)) for w in walks] == [
         ("POST", {"pageNo": 2, "pageSize": 4, "kind": "all"}),
         ("POST", {"pageNo": 3, "pageSize": 4, "kind": "all"})]
@@ -652,10 +657,10 @@ def test_a_has_more_list_is_walked_one_page_after_another_until_it_says_no_more(
                                        label="部门决算"))
     ctx = context()
     out = list(explorer.FAMILY.requests(_rendered("tabs", capture), ctx))
-    [walk] = [o for o in out if not isinstance(o, Link)]
+    [walk] = [o for o in out if isinstance(o, Request)]
     assert walk.url == f"{HOST}/tabs/api/feed?kind=final&start=3&limit=3&callback=cb_1"
     second = explorer.FAMILY.requests(_feed_answer(walk, items[3:6], True), ctx.for_response())
-    [link, nxt] = [o for o in second if not isinstance(o, Link) or o.url.endswith("f-4.pdf")]
+    [link, nxt] = [o for o in second if isinstance(o, Request) or o.url.endswith("f-4.pdf")]
     assert link == Link("某县环保局2024年部门决算", f"{HOST}/tabs/files/f-4.pdf",
                         "部门决算_某县人民政府 财政资金信息")
     assert nxt.url == f"{HOST}/tabs/api/feed?kind=final&start=6&limit=3&callback=cb_1"
@@ -677,11 +682,11 @@ def test_a_has_more_walk_stops_on_an_empty_repeated_or_short_page(
     url = f"{HOST}/tabs/api/feed?start=0&limit=3"
     capture.responses.append(_captured(url, {"items": first, "hasMore": True}))
     ctx = context()
-    [walk] = [o for o in explorer.FAMILY.requests(_rendered("tabs", capture), ctx) if not isinstance(o, Link)]
+    [walk] = [o for o in explorer.FAMILY.requests(_rendered("tabs", capture), ctx) if isinstance(o, Request)]
     page = first if items == "same" else first[:1] if items == "short" else items
     body: dict[str, Any] = {"items": page} if more is None else {"items": page, "hasMore": more}
     out = list(explorer.FAMILY.requests(answer(walk, json.dumps(body).encode()), ctx.for_response()))
-    assert [o for o in out if not isinstance(o, Link)] == []
+    assert [o for o in out if isinstance(o, Request)] == []
     assert f"ends: {why}" in caplog.text
 
 
@@ -691,7 +696,7 @@ def test_api_pages_per_site_and_pages_per_api_are_bounded(caplog: pytest.LogCapt
     capture.responses.append(_captured(f"{HOST}/api/a?page=1&size=1", {"total": 9, "list": _items(1)}))
     capture.responses.append(_captured(f"{HOST}/api/b?page=1&size=1", {"total": 9, "list": _items(1)}))
     out = list(family.requests(_rendered("records", capture), context(stats=stats)))
-    walks = [o.url for o in out if not isinstance(o, Link)]
+    walks = [o.url for o in out if isinstance(o, Request)]
     assert walks == [f"{HOST}/api/a?page=2&size=1", f"{HOST}/api/a?page=3&size=1",
                      f"{HOST}/api/b?page=2&size=1"]
     assert stats["govbudget/explorer_bounds_hit"] == 3  # two APIs cut at 2 pages, one page refused
@@ -776,7 +781,7 @@ def test_the_siblings_of_a_probed_record_are_asked_for_under_its_lists_label() -
     out = list(explorer.FAMILY.requests(_rendered("tree", capture), context()))
     [link] = [o for o in out if isinstance(o, Link)]
     assert link == Link("2024年部门预算", HOST + "/tree/files/b101.pdf", "部门预算 某县教育局_公开目录")
-    [sibling] = [o for o in out if not isinstance(o, Link)]  # 政策解读 is not asked for
+    [sibling] = [o for o in out if isinstance(o, Request)]  # 政策解读 is not asked for
     assert sibling.url == HOST + "/tree/api/docs?node=b102&lang=zh" and "playwright" not in sibling.meta
     assert sibling.meta["family_state"]["label"] == "部门预算 某县卫生健康局"
     # its answer is mined under that label, and read as a list API of its own
@@ -794,7 +799,7 @@ def test_the_apps_own_hash_routes_named_by_followable_links_are_rendered_on_thei
                       ("某县林业局2023年部门决算", f"{HOST}/other/#/doc/7", "")]  # another document
     ctx = context()
     out = list(explorer.FAMILY.requests(_rendered("tree", capture), ctx))
-    [route] = [o for o in out if not isinstance(o, Link)]
+    [route] = [o for o in out if isinstance(o, Request)]
     assert route.url == f"{HOST}/tree/#/doc/7" and isinstance(route.meta[CAPTURE_META], Capture)
     assert route.meta["link_text"] == "某县林业局2023年部门决算" and route.dont_filter
 
@@ -836,13 +841,13 @@ def test_a_cursor_walk_asks_after_each_pages_last_record_until_a_short_page() ->
                                        {"items": FEED[3:6], "more": True}))
     ctx = context()
     out = list(explorer.FAMILY.requests(_rendered("tabs", capture), ctx))
-    [walk] = [o for o in out if not isinstance(o, Link)]
+    [walk] = [o for o in out if isinstance(o, Request)]
     assert walk.url == HOST + "/api/feed?kind=a&after=x6&cb=cb_2"
     nxt = [o for o in explorer.FAMILY.requests(answer(walk, json.dumps({"items": FEED[6:9]}).encode()),
-                                               ctx.for_response()) if not isinstance(o, Link)]
+                                               ctx.for_response()) if isinstance(o, Request)]
     assert [n.url for n in nxt] == [HOST + "/api/feed?kind=a&after=x9&cb=cb_2"]
     last = answer(nxt[0], json.dumps({"items": FEED[:0]}).encode())
-    assert [o for o in explorer.FAMILY.requests(last, ctx.for_response()) if not isinstance(o, Link)] == []
+    assert [o for o in explorer.FAMILY.requests(last, ctx.for_response()) if isinstance(o, Request)] == []
 
 
 # -- the render's own bounds, on a stand-in for a browser page -------------------------------------------
@@ -938,11 +943,11 @@ def test_a_list_that_links_its_next_page_is_walked_by_the_links() -> None:
     capture.responses.append(_captured(first.url, data))
     ctx = context()
     out = list(explorer.FAMILY.requests(_rendered("records", capture), ctx))
-    [walk] = [o for o in out if not isinstance(o, Link)]
+    [walk] = [o for o in out if isinstance(o, Request)]
     assert walk.url == HOST + "/api/records/?format=json&cursor=cD0y"
     page2 = {"count": 7, "next": "/api/records/?format=json&cursor=cD0z", "results": FEED[3:6]}
     [nxt] = [o for o in explorer.FAMILY.requests(answer(walk, json.dumps(page2).encode()), ctx.for_response())
-             if not isinstance(o, Link)]
+             if isinstance(o, Request)]
     assert nxt.url == HOST + "/api/records/?format=json&cursor=cD0z"
     last = {"count": 7, "next": None, "results": FEED[6:7]}
     out = list(explorer.FAMILY.requests(answer(nxt, json.dumps(last).encode()), ctx.for_response()))
@@ -964,7 +969,10 @@ def test_what_a_click_opened_is_linked_for_every_record_of_its_list() -> None:
     capture.responses.append(_captured(HOST + "/api/docs?page=1", DOCS))
     capture.opened.append(("下载", HOST + "/common/file/F2/download", "部门预算"))
     capture.opened.append(("查看", HOST + "/other/view.html", ""))
-    links = list(explorer.FAMILY.requests(_rendered("rows", capture), context()))
+    out = list(explorer.FAMILY.requests(_rendered("rows", capture), context()))
+    links = [o for o in out if isinstance(o, Link)]
+    assert [(a.url, a.referrer, a.format) for a in out if isinstance(a, Answer)] == [
+        (HOST + "/api/docs?page=1", f"{HOST}/rows/", "json")]  # the captured answer, archived as read
     assert links == [
         Link("某县第2局2024年部门预算", HOST + "/common/file/F2/download", "部门预算_预决算公开"),
         Link("某县第1局2024年部门预算", HOST + "/common/file/F1/download", "部门预算_预决算公开"),

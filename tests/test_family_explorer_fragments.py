@@ -130,7 +130,8 @@ def test_the_crawl_archives_exactly_the_disclosures_of_every_fragment_page(crawl
 
 
 def test_the_browser_asked_only_for_the_shell_and_its_first_fragment(crawled: dict[str, Any]) -> None:
-    assert [c.url for c in crawled["captures"] if c.via == "browser"] == [f"{crawled['base']}/frag/list/"]
+    rendered = [c.url for c in crawled["captures"] if c.via == "browser" and "rows.htm" not in c.url]
+    assert rendered == [f"{crawled['base']}/frag/list/"]
     assert {p for p, browser, _, _ in crawled["log"] if browser} == {
         "/frag/list/", "/frag/list/api/rows.htm?pageNo=1&size=2"}
 
@@ -141,9 +142,17 @@ def test_the_later_fragments_were_asked_over_plain_http_with_the_scripts_cookie(
              if not browser and "rows.htm" in p]
     assert [p for p, _, _ in plain] == [f"/frag/list/api/rows.htm?pageNo={n}&size=2" for n in (2, 3, 4)]
     assert all(f"list_session={TOKEN}" in cookie and status == 200 for _, cookie, status in plain)
-    walked = [c for c in crawled["captures"] if "rows.htm" in c.url]
+    walked = [c for c in crawled["captures"] if "rows.htm" in c.url and c.via == "http"]
     assert sorted(c.url.removeprefix(crawled["base"]) for c in walked) == [p for p, _, _ in plain]
-    assert {(c.via, c.referrer) for c in walked} == {("http", f"{crawled['base']}/frag/list/")}
+    assert {c.referrer for c in walked} == {f"{crawled['base']}/frag/list/"}
+
+
+def test_the_fragment_the_browser_fetched_is_archived_as_read_referred_by_the_shell(
+        crawled: dict[str, Any]) -> None:
+    base = crawled["base"]
+    [seen] = [c for c in crawled["captures"] if "rows.htm" in c.url and c.via == "browser"]
+    assert (seen.url, seen.referrer, seen.kind) == (f"{base}/frag/list/api/rows.htm?pageNo=1&size=2",
+                                                    f"{base}/frag/list/", "page")
 
 
 def test_the_crawl_logs_the_fragment_walk_and_the_cookies(crawled: dict[str, Any]) -> None:
@@ -209,7 +218,7 @@ def test_a_fragment_answer_gives_its_links_and_its_next_page_with_the_browsers_c
     assert [o for o in out if isinstance(o, Link)] == [
         Link("某县财政局2024年部门预算", f"{HOST}/frag/files/czj-2024.pdf", "某县人民政府 预决算公开"),
         Link("某县教育局2024年部门预算", f"{HOST}/frag/files/jyj-2024.pdf", "某县人民政府 预决算公开")]
-    [walk] = [o for o in out if not isinstance(o, Link)]
+    [walk] = [o for o in out if isinstance(o, Request)]
     assert (walk.url, walk.method, walk.callback) == (f"{HOST}/frag/list/api/rows.htm?pageNo=2&size=2", "GET",
                                                       on_page)
     assert walk.cookies == {"list_session": TOKEN}  # the host's cookie only
@@ -219,7 +228,7 @@ def test_a_fragment_answer_gives_its_links_and_its_next_page_with_the_browsers_c
 
 def test_a_posted_fragment_list_is_walked_with_the_same_form() -> None:
     capture = _fragment_capture(f"{HOST}/frag/list.do", method="POST", post="pageIndex=1&rows=2&colId=czyjs")
-    [walk] = [o for o in explorer.FAMILY.requests(_rendered(capture), context()) if not isinstance(o, Link)]
+    [walk] = [o for o in explorer.FAMILY.requests(_rendered(capture), context()) if isinstance(o, Request)]
     assert (walk.method, walk.body, walk.callback) == ("POST", b"pageIndex=2&rows=2&colId=czyjs", on_page)
     assert walk.headers["Content-Type"] == b"application/x-www-form-urlencoded"
 
@@ -227,18 +236,18 @@ def test_a_posted_fragment_list_is_walked_with_the_same_form() -> None:
 def test_a_fragment_walk_goes_on_while_pages_add_links_and_stops_on_an_empty_or_repeated_page() -> None:
     ctx = context()
     capture = _fragment_capture(f"{HOST}/frag/list/api/rows.htm?pageNo=1&size=2")
-    [walk] = [o for o in explorer.FAMILY.requests(_rendered(capture), ctx) if not isinstance(o, Link)]
+    [walk] = [o for o in explorer.FAMILY.requests(_rendered(capture), ctx) if isinstance(o, Request)]
     page2 = answer(walk, rows_page(2, 2), "text/html")
     assert explorer.FAMILY.matches(page2)  # a fragment the explorer asked for comes back to it
     out = list(explorer.FAMILY.requests(page2, ctx.for_response()))
-    [nxt] = [o for o in out if not isinstance(o, Link)]
+    [nxt] = [o for o in out if isinstance(o, Request)]
     assert nxt.url == f"{HOST}/frag/list/api/rows.htm?pageNo=3&size=2"
     assert [o.url for o in out if isinstance(o, Link)] == [f"{HOST}/frag/content/zcjd.html",
                                                            f"{HOST}/frag/files/wjj-2023.pdf"]
     assert list(explorer.FAMILY.requests(answer(nxt, b"", "text/html"), ctx.for_response())) == []
     repeated = answer(nxt, rows_page(2, 2), "text/html")  # the parameter is ignored: the same rows
     again = list(explorer.FAMILY.requests(repeated, ctx.for_response()))
-    assert [o for o in again if not isinstance(o, Link)] == []
+    assert [o for o in again if isinstance(o, Request)] == []
 
 
 # -- which pages are rendered ----------------------------------------------------------------------

@@ -25,7 +25,7 @@ from govbudget.crawler.families import (
     trs,
     yjsgk,
 )
-from govbudget.crawler.families.base import Context, Family, Link
+from govbudget.crawler.families.base import Answer, Context, Family, Link
 
 FAMILIES: tuple[Family, ...] = (
     hanweb.FAMILY,  # Hanweb 大汉 JCMS: <datastore> records, POSTed later pages
@@ -40,4 +40,4 @@ FAMILIES: tuple[Family, ...] = (
 
 BY_NAME: dict[str, Family] = {f.name: f for f in FAMILIES}
 
-__all__ = ["BY_NAME", "FAMILIES", "Context", "Family", "Link"]
+__all__ = ["BY_NAME", "FAMILIES", "Answer", "Context", "Family", "Link"]

@@ -34,6 +34,19 @@ class Link(NamedTuple):
     context: str = ""
 
 
+class Answer(NamedTuple):
+    """An answer a family saw but did not ask for itself (what a rendered page's scripts fetched:
+    an XHR's JSON, a fragment): the spider archives it as a page (``via`` browser), with the page
+    it was fetched for as its ``referrer``, so what discovery read is kept as it was read."""
+
+    url: str
+    body: bytes
+    status: int
+    headers: dict[str, str]
+    referrer: str
+    format: str  # "json" or "html"
+
+
 @runtime_checkable
 class Family(Protocol):
     """A portal (CMS) family: how it is recognised, and what it adds to a page's links.
@@ -47,7 +60,7 @@ class Family(Protocol):
 
     def matches(self, response: Response) -> bool: ...
 
-    def requests(self, response: Response, ctx: Context) -> Iterable[scrapy.Request | Link]: ...
+    def requests(self, response: Response, ctx: Context) -> Iterable[scrapy.Request | Link | Answer]: ...
 
 
 @dataclass

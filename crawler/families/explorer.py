@@ -64,7 +64,7 @@ from scrapy.http import Response
 
 from govbudget.crawler import render_policy
 from govbudget.crawler.classify import names_decoy
-from govbudget.crawler.families.base import Context, Link, asked_for, json_body, loads_json, meta_of
+from govbudget.crawler.families.base import Answer, Context, Link, asked_for, json_body, loads_json, meta_of
 from govbudget.crawler.families.explorer_fragment import fragment_links, mark
 from govbudget.crawler.families.explorer_json import (
     ApiCall,
@@ -114,7 +114,7 @@ class Explorer:
             return True  # a render of its own, or a list API's fragment page it asked for
         return render_policy.needs_browser(response)  # type: ignore[arg-type]
 
-    def requests(self, response: Response, ctx: Context) -> Iterator[scrapy.Request | Link]:
+    def requests(self, response: Response, ctx: Context) -> Iterator[scrapy.Request | Link | Answer]:
         state = asked_for(response)
         if state is not None:
             yield from self._walked(response, ctx, state)
@@ -190,7 +190,7 @@ class Explorer:
     # -- the render ----------------------------------------------------------------------------------
     def _explored(
         self, response: Response, ctx: Context, capture: Capture
-    ) -> Iterator[scrapy.Request | Link]:
+    ) -> Iterator[scrapy.Request | Link | Answer]:
         """What the render showed; each plain-HTTP request carries the browser's cookies for its host
         (a cookie the page's script set is in no ``Set-Cookie`` header: the crawl's jar keeps it
         from the first request that carries it, for every later request to the host)."""
@@ -208,7 +208,7 @@ class Explorer:
 
     def _explored_items(
         self, response: Response, ctx: Context, capture: Capture
-    ) -> Iterator[scrapy.Request | Link]:
+    ) -> Iterator[scrapy.Request | Link | Answer]:
         site, title = _site(response.url), _title(response)
         ctx.give_back(("explorer-clicks", site), capture.bounds.clicks - len(capture.clicks))
         ctx.count("explorer_api_responses", len(capture.responses))
@@ -223,7 +223,8 @@ class Explorer:
         for text, url, label in capture.links:
             yield Link(text, url, _context(label, title))
         yield from self._routes(response, ctx, capture, title)
-        for answer in capture.responses:
+        for answer in capture.responses:  # archived as read (the spider's), the page their referrer
+            yield _archived(answer, response.url)
             if answer.get("format") == "html":
                 yield from self._fragment(ctx, answer, page_url=response.url, title=title)
         answers = [(_call_of(a), loads_json(a["body"]), a) for a in capture.responses
@@ -494,6 +495,16 @@ def _anchors(response: Response) -> list[tuple[str, str]]:
         text = " ".join(" ".join(a.xpath(".//text()").getall()).split()) or a.attrib.get("title", "")
         out.append((text, urljoin(response.url, a.attrib["href"].strip())))
     return out
+
+
+def _archived(answer: dict[str, Any], page_url: str) -> Answer:
+    """A captured answer as the spider archives it: its bytes as received (its text, when a test's
+    capture holds no bytes), its headers, the page it was fetched for as its referrer."""
+    raw = answer.get("raw")
+    body = raw if isinstance(raw, bytes) else str(answer.get("body") or "").encode("utf-8")
+    headers = dict(answer.get("response_headers") or {"content-type": answer.get("content_type") or ""})
+    return Answer(answer["url"], body, int(answer.get("status") or 200), headers, page_url,
+                  "html" if answer.get("format") == "html" else "json")
 
 
 def _call_of(answer: dict[str, Any]) -> ApiCall:

@@ -270,7 +270,7 @@ class Capture:
         if data is None and not fragment:  # a script, a page without links: nothing to mine
             return
         if fragment:
-            await self._keep(response, kind, text, len(body), headers, label, section, "html")
+            await self._keep(response, kind, text, body, headers, label, section, "html")
             return
         self._probes.extend((label, texts) for texts in probe_texts(data, response.url))
         if documents_without_links(data, response.url):
@@ -288,9 +288,9 @@ class Capture:
         if more_than_shown(data) and infer_paging(call, data) is None and endpoint(call) not in self._paged:
             self._paged.add(endpoint(call))
             self._unpaged += 1  # a "load more" click will show how its next page is asked for
-        self._append(response, kind, text, len(body), headers, label, section, "json", post, sent)
+        self._append(response, kind, text, body, headers, label, section, "json", post, sent)
 
-    async def _keep(self, response: Any, kind: str, text: str, size: int, headers: dict[str, str],
+    async def _keep(self, response: Any, kind: str, text: str, raw: bytes, headers: dict[str, str],
                     label: str, section: str, fmt: str) -> None:
         """Record an answer that is no JSON (an HTML fragment), with the request that asked for it."""
         request = response.request
@@ -302,11 +302,11 @@ class Capture:
             sent = await request.all_headers()
         except Exception:
             sent = {}
-        self._append(response, kind, text, size, headers, label, section, fmt, post, sent)
+        self._append(response, kind, text, raw, headers, label, section, fmt, post, sent)
 
-    def _append(self, response: Any, kind: str, text: str, size: int, headers: dict[str, str], label: str,
+    def _append(self, response: Any, kind: str, text: str, raw: bytes, headers: dict[str, str], label: str,
                 section: str, fmt: str, post: str, sent: dict[str, str]) -> None:
-        self._bytes += size
+        self._bytes += len(raw)
         self.responses.append({
             "url": response.url, "method": response.request.method, "post_data": post,
             "request_content_type": sent.get("content-type", ""),
@@ -314,6 +314,7 @@ class Capture:
                         if _REPLAYED_HEADERS.match(k) and not _NOT_REPLAYED.match(k)},
             "status": response.status, "content_type": headers.get("content-type", ""),
             "body": text, "label": label, "section": section, "resource_type": kind, "format": fmt,
+            "response_headers": dict(headers), "raw": raw,
         })
 
     # -- exploring -----------------------------------------------------------------------------------

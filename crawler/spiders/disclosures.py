@@ -22,7 +22,7 @@ from scrapy.http import Response, TextResponse
 
 from govbudget.crawler.classify import classify_link, classify_page, page_context
 from govbudget.crawler.families import BY_NAME, FAMILIES, Context, Link
-from govbudget.crawler.families.base import json_body
+from govbudget.crawler.families.base import Answer, json_body
 from govbudget.crawler.filenames import content_disposition_name
 from govbudget.crawler.link_policy import decide
 from govbudget.parsers import detect_format
@@ -99,7 +99,7 @@ class DisclosureSpider(scrapy.Spider):
         for family in FAMILIES:
             if family.matches(response):
                 for req in self._family_requests(family.requests(response, ctx), response.url, title):
-                    ctx.followed += 1
+                    ctx.followed += isinstance(req, scrapy.Request)
                     yield req
 
     def _count(self, name: str, n: int = 1) -> None:
@@ -121,12 +121,15 @@ class DisclosureSpider(scrapy.Spider):
         yield from self._family_requests(family.requests(response, ctx), response.url, "")
 
     def _family_requests(
-        self, output: Iterable[scrapy.Request | Link], referrer: str, title: str
-    ) -> Iterator[scrapy.Request]:
-        """A family's requests as they are; its links through the link policy, like a page's own."""
+        self, output: Iterable[scrapy.Request | Link | Answer], referrer: str, title: str
+    ) -> Iterator[scrapy.Request | Fetch]:
+        """A family's requests as they are; its links through the link policy, like a page's own;
+        the answers it saw archived (`_answer`)."""
         for item in output:
             if isinstance(item, scrapy.Request):
                 yield item
+            elif isinstance(item, Answer):
+                yield self._answer(item)
             else:
                 yield from self._follow([(item.text, item.url)], referrer, item.context or title)
 
@@ -150,6 +153,19 @@ class DisclosureSpider(scrapy.Spider):
             return
         yield self._fetch(response, kind="file", context_title=response.meta.get("context_title", ""),
                           file_name=cd_name)
+
+    def _answer(self, answer: Answer) -> Fetch:
+        """An answer the browser fetched for a page (not asked for over HTTP): archived as a page,
+        referred by that page, as a JSON document the spider fetched itself would be."""
+        c = classify_page("")
+        return Fetch(
+            url=answer.url, final_url=answer.url, status=answer.status, headers=dict(answer.headers),
+            body=answer.body, fetched_at=datetime.now(UTC), via="browser", kind="page",
+            referrer=answer.referrer, region_code=self.region_code,
+            fiscal_year=c.fiscal_year or self.fiscal_year,
+            doc_kind=c.doc_kind, title=c.title, department=c.department, phase=c.phase, scope=c.scope,
+            format=answer.format, crawl_id=self.crawl_id,
+            content_type=next((v for k, v in answer.headers.items() if k.lower() == "content-type"), None))
 
     # -- helpers --------------------------------------------------------------------------------
     def _year_mismatch(self, link_text: str, url: str, title: str) -> bool:
