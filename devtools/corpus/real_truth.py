@@ -6,8 +6,9 @@ is a peer project's extraction of the Jiangsu 收支预算总表. The truth was 
 (see the README there), never from govbudget's output, so `govbudget eval-real` measures the parsers
 against the documents and not against themselves.
 
-`consistency_errors` re-adds every table the way its printed sums say it should add up, so a typing
-slip in a truth file is caught by arithmetic rather than trusted.
+`consistency_errors` re-adds every table the way its printed sums say it should add up, exactly, so a
+typing slip in a truth file is caught by arithmetic rather than trusted; the few sums a document itself
+gets wrong are listed, with the printed and the added value, in `printed_discrepancies.tsv`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import csv
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -25,6 +27,7 @@ TRUTH_HEADER = ("table_kind", "side", "code", "name", "measure", "amount", "unit
 METADATA_FILE = "metadata.tsv"
 METADATA_HEADER = ("file", "fiscal_year", "phase", "department", "source", "notes")
 PEER_FILE = "peer_openbudget_summary.tsv"
+DISCREPANCIES_FILE = "printed_discrepancies.tsv"
 SUMMARY, GENERAL = "income_expenditure_summary", "general_budget_expenditure"
 KINDS = (SUMMARY, GENERAL)
 SIDES = ("income", "expenditure")
@@ -175,19 +178,34 @@ _SUB_ORDINAL = re.compile(r"^\d+[、.．]")
 _SUBTOTAL = re.compile(r"小计$|^本年.*合计$")
 
 
-def _tolerance(unit: str, parts: int) -> Decimal:
-    """How far a printed sum may stray from its printed parts. 万元 figures are rounded from yuan, so n
-    rounded parts may miss their rounded total by n × 0.005 万元 (a real 决算 prints 2,106.66 + 326.72 +
-    60.99 + 445.69 = 2,940.06 against a 合计 of 2,940.05); yuan figures must add up exactly."""
-    return Decimal("0.005") * parts if unit != "元" else Decimal(0)
+@dataclass(frozen=True)
+class SumError:
+    """A printed total its printed parts do not add up to (exactly: the truth keeps what is printed)."""
+
+    table_kind: str
+    row: str  # code or name of the total
+    measure: str
+    printed: Decimal
+    parts: Decimal
+    rule: str
+
+    def key(self) -> tuple[str, str, str, Decimal, Decimal, str]:
+        return (self.table_kind, self.row, self.measure, self.printed, self.parts, self.rule)
+
+    def __str__(self) -> str:
+        return (f"{self.table_kind} {self.row} {self.measure}: printed {self.printed}, "
+                f"parts add up to {self.parts} ({self.rule})")
 
 
-def _close(total: Decimal, parts: list[Decimal], unit: str) -> bool:
-    return abs(total - sum(parts, Decimal(0))) <= _tolerance(unit, len(parts))
+def _check(errors: list[SumError], total: TruthRow, parts: Iterable[TruthRow], rule: str) -> None:
+    added = sum((p.value for p in parts), Decimal(0))
+    if total.value != added:
+        errors.append(SumError(total.table_kind, total.code or total.name, total.measure, total.value,
+                               added, rule))
 
 
-def _summary_errors(rows: list[TruthRow]) -> list[str]:
-    errors = []
+def _summary_errors(rows: list[TruthRow]) -> list[SumError]:
+    errors: list[SumError] = []
     measures = sorted({r.measure for r in rows})
     grand: dict[tuple[str, str], TruthRow] = {}
     for side in SIDES:
@@ -195,73 +213,71 @@ def _summary_errors(rows: list[TruthRow]) -> list[str]:
             seq = [r for r in rows if r.side == side and r.measure == measure]
             if not seq:
                 continue
-            last, unit = seq[-1], seq[-1].unit
-            grand[side, measure] = last
+            last = grand[side, measure] = seq[-1]
             subs = [i for i, r in enumerate(seq[:-1]) if _SUBTOTAL.search(normalise_name(r.name))]
             body_end = subs[0] if subs else len(seq) - 1
             target = seq[subs[0]] if subs else last
-            if subs:  # the grand total = this year's subtotal + carry-overs printed below it
-                tail = [r.value for r in seq[subs[0]:-1]]
-                if not _close(last.value, tail, unit):
-                    errors.append(f"{side}/{measure}: {last.name} {last.amount} ≠ "
-                                  f"{seq[subs[0]].name} + the rows below it")
-            # ordinal items (一、二、…) sum to the subtotal; a panel restarts at 一、
-            groups: list[list[TruthRow]] = []
+            if subs:
+                _check(errors, last, seq[subs[0]:-1], "subtotal + the carry-over rows below it")
+            groups: list[list[TruthRow]] = []  # ordinal items (一、…); a panel restarts at 一、
             for r in seq[:body_end]:
                 if _CN_ORDINAL.match(r.name):
                     if r.name.startswith("一、") or not groups:
                         groups.append([])
                     groups[-1].append(r)
             for group in groups:
-                if not _close(target.value, [r.value for r in group], unit):
-                    errors.append(f"{side}/{measure}: items from {group[0].name} do not add up to "
-                                  f"{target.name} {target.amount}")
-            # numbered sub-items (1. 2. …) add up to the ordinal item above them
-            parent, kids = None, []
+                _check(errors, target, group, f"items {group[0].name}…")
+            parent, kids = None, []  # numbered sub-items (1. 2. …) under their ordinal item
             for r in [*seq[:body_end], None]:
                 if r is not None and _SUB_ORDINAL.match(r.name):
                     kids.append(r)
                     continue
-                if parent is not None and kids and not _close(parent.value, [k.value for k in kids], unit):
-                    errors.append(f"{side}/{measure}: sub-items of {parent.name} do not add up")
+                if parent is not None and kids:
+                    _check(errors, parent, kids, "its numbered sub-items")
                 parent, kids = r, []
+    for side in SIDES:  # a row's 合计 = its other columns (人员经费 + 公用经费 + 项目支出), blanks 0
+        for name in dict.fromkeys(r.name for r in rows if r.side == side):
+            cells = [r for r in rows if r.side == side and r.name == name]
+            total = next((r for r in cells if r.measure == "total"), None)
+            parts = [r for r in cells if r.measure != "total"]
+            if total and parts:
+                _check(errors, total, parts, "its columns")
     for measure in measures:
         inc, exp = grand.get(("income", measure)), grand.get(("expenditure", measure))
-        if inc and exp and inc.yuan != exp.yuan:
-            errors.append(f"{measure}: income total {inc.amount} ≠ expenditure total {exp.amount}")
+        if inc and exp:
+            _check(errors, inc, [exp], "income total = expenditure total")
     return errors
 
 
-def _general_errors(rows: list[TruthRow]) -> list[str]:
-    errors = []
-    cell = {(r.code, r.measure): r for r in rows if r.code}
+def _general_errors(rows: list[TruthRow]) -> list[SumError]:
+    errors: list[SumError] = []
+    cell = {(r.code or r.name, r.measure): r for r in rows}
     for measure in sorted({r.measure for r in rows}):
         coded = [r for r in rows if r.code and r.measure == measure]
         for parent in coded:
             kids = [r for r in coded
                     if len(r.code) == len(parent.code) + 2 and r.code.startswith(parent.code)]
-            if kids and not _close(parent.value, [k.value for k in kids], parent.unit):
-                errors.append(f"{measure}: {parent.code} {parent.amount} ≠ sum of its {len(kids)} children")
+            if kids:
+                _check(errors, parent, kids, "its children")
         for total in (r for r in rows if not r.code and r.measure == measure):
-            tops = [r.value for r in coded if len(r.code) == 3]
-            if not _close(total.value, tops, total.unit):
-                errors.append(f"{measure}: {total.name} {total.amount} ≠ sum of the 类 rows")
-    for (code, measure), r in cell.items():  # 合计 = 基本支出 + 项目支出, blank cells are 0
-        parts = [cell[code, m].value for m in ("basic", "project") if (code, m) in cell]
-        if measure == "total" and parts and not _close(r.value, parts, r.unit):
-            errors.append(f"{code}: total {r.amount} ≠ basic + project")
+            _check(errors, total, [r for r in coded if len(r.code) == 3], "the 类 rows")
+    for (row, measure), r in cell.items():  # 合计 = 基本支出 + 项目支出, blank cells are 0
+        parts = [cell[row, m] for m in ("basic", "project") if (row, m) in cell]
+        if measure == "total" and parts:
+            _check(errors, r, parts, "basic + project")
     return errors
 
 
-def consistency_errors(rows: list[TruthRow]) -> list[str]:
-    """Every printed sum the truth rows must satisfy, as sentences; empty when all hold.
+def consistency_errors(rows: list[TruthRow], allowed: Iterable[tuple] = ()) -> list[SumError]:
+    """Every printed sum the truth rows break; empty when all hold. Sums are exact; `allowed` holds
+    the `SumError.key()`s of discrepancies the document itself prints (printed_discrepancies.tsv).
 
     收支总表: income grand total = expenditure grand total; each panel's ordinal items (一、…) add up to
     the year's subtotal (当年收入小计, 本年支出合计) or, without one, to the grand total; the grand total
     is that subtotal plus the carry-over rows printed below it; numbered items (1. 2.) add up to their
-    ordinal item. 一般公共预算支出表: every code equals the sum of its children, 合计 the sum of the 类
-    rows, and a row's 合计 its 基本支出 + 项目支出. Finally the summary's 一般公共预算 income equals the
-    expenditure table's 合计.
+    ordinal item; a row's 合计 equals its other columns. 一般公共预算支出表: every code equals the sum of
+    its children, 合计 the sum of the 类 rows, a row's 合计 its 基本支出 + 项目支出. Finally the
+    summary's 一般公共预算 income equals the expenditure table's 合计.
     """
     summary = [r for r in rows if r.table_kind == SUMMARY]
     general = [r for r in rows if r.table_kind == GENERAL]
@@ -270,5 +286,16 @@ def consistency_errors(rows: list[TruthRow]) -> list[str]:
     gb_income = [r for r in summary if r.side == "income" and r.measure == "total"
                  and "一般公共预算" in normalise_name(r.name)]
     if gb_total and gb_income and gb_total.yuan not in {r.yuan for r in gb_income}:
-        errors.append(f"summary's 一般公共预算 income ≠ expenditure table's 合计 {gb_total.amount}")
-    return errors
+        _check(errors, gb_total, gb_income[:1], "the summary's 一般公共预算 income")
+    ok = set(allowed)
+    return [e for e in errors if e.key() not in ok]
+
+
+def read_discrepancies(path: Path) -> dict[str, set[tuple]]:
+    """`printed_discrepancies.tsv`: file → the SumError keys its pages print (rounding, errata)."""
+    header = ("file", "table_kind", "row", "measure", "printed", "parts_sum", "rule", "note")
+    out: dict[str, set[tuple]] = defaultdict(set)
+    for cells in _rows(path, header):
+        out[cells["file"]].add((cells["table_kind"], cells["row"], cells["measure"],
+                                to_decimal(cells["printed"]), to_decimal(cells["parts_sum"]), cells["rule"]))
+    return dict(out)
