@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from govbudget.corpus.build import write_corpus
@@ -60,6 +63,7 @@ def test_every_real_document_has_truth_and_metadata() -> None:
 
 
 ALLOWED = read_discrepancies(TRUTH / DISCREPANCIES_FILE)
+_PRINTED = re.compile(r"(?<![\d,.])\d[\d,]*(?:\.\d+)?(?![\d,.])")  # a number as a page prints it
 
 
 @pytest.mark.parametrize("path", TRUTH_FILES, ids=lambda p: p.name.removesuffix(TRUTH_SUFFIX))
@@ -83,6 +87,21 @@ def test_every_amount_of_the_truth_is_held_by_a_sum(path: Path) -> None:
     for i, row in enumerate(rows):
         slip = replace(row, amount=str(row.value + Decimal("0.01")))
         assert consistency_errors([*rows[:i], slip, *rows[i + 1:]], allowed), row
+
+
+@pytest.mark.parametrize("path", [p for p in TRUTH_FILES if p.name.endswith(f".pdf{TRUTH_SUFFIX}")],
+                         ids=lambda p: p.name.removesuffix(TRUTH_SUFFIX))
+def test_every_truth_amount_is_printed_on_its_page(path: Path) -> None:
+    """Each amount, as printed and as often as the truth has it, is in its page's text (pypdfium2)."""
+    rows = read_truth(path)
+    pdf = pdfium.PdfDocument(DOCS / path.name.removesuffix(TRUTH_SUFFIX))
+    try:
+        for page in sorted({int(r.page) for r in rows}):
+            text = pdf[page - 1].get_textpage().get_text_range()
+            printed = Counter(m.group() for m in _PRINTED.finditer(text))
+            assert Counter(r.amount for r in rows if int(r.page) == page) - printed == Counter(), page
+    finally:
+        pdf.close()
 
 
 def test_every_peer_value_is_in_the_truth() -> None:
