@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from govbudget.parsers.records import STATUSES, Document
+from govbudget.parsers.records import OMIT, STATUSES, Document
 
 __all__ = ["STATUSES", "Member", "ParseOutcome", "document_record", "failed_outcome"]
 
@@ -67,6 +67,7 @@ def document_record(
         errors=list(errors),
         coverage=meta.get("coverage"),
         coverage_unmeasured=meta.get("coverage_unmeasured", 0),
+        meta_source=meta.get("meta_source", OMIT),
     ).as_dict()
 
 

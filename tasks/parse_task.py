@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from govbudget.parsers import parse_bytes
+from govbudget.parsers.api import with_link
 from govbudget.parsers.outcome import ParseOutcome, failed_outcome
 from govbudget.storage.attempts import finish_parse_attempt, start_parse_attempt
 from govbudget.storage.catalog import CatalogUnavailable
@@ -99,6 +100,7 @@ def parse_archived(svc: Services, sha256: str) -> Parsed:
             )
         else:
             outcome = parse_limited(data, filename, svc.settings, sha256=sha256)
+            outcome = with_link(outcome, _link_hints(latest))
     events = []
     for member in outcome.members:  # before the archive's own result, which says the task is done
         fmt = member.outcome.document.get("format")
@@ -107,6 +109,14 @@ def parse_archived(svc: Services, sha256: str) -> Parsed:
         events.append({"event": "archived", **archived.event(fetch)})
     _save(svc, sha256, outcome, latest)
     return {"status": outcome.status, "members": events}
+
+
+def _link_hints(capture: Row | None) -> dict[str, Any] | None:
+    """What the crawl read from the file's link (its text, and the year, phase and department it gave
+    the capture), compared with what the file says (`parsers.checks.agreement`); None: no link."""
+    if capture is None:
+        return None
+    return {name: capture.get(name) for name in ("link_text", "fiscal_year", "phase", "department")}
 
 
 def parse_limited(data: bytes, filename: str | None, settings: Settings, *,

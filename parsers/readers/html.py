@@ -12,6 +12,7 @@ from __future__ import annotations
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, read_bom
 
 from govbudget.parsers.grid import ReadDocument, Row, join_wrapped
+from govbudget.parsers.readers.html_title import page_title
 
 # w3lib reads GB2312 and GBK labels as GBK, whose WHATWG decoder is GB18030's; Python's gb18030 codec
 # is used for them all, as it maps a few characters (A8BC to ḿ) where that decoder gives private-use ones.
@@ -57,9 +58,7 @@ def read_html(data: bytes) -> ReadDocument:
     _walk(root, rows, counters)
     if not rows and (body := " ".join(root.text_content().split())):
         rows.append(Row((body,), "text", {"line": 1}))  # bare text outside any block element
-    title_el = root.find(".//title")
-    title = " ".join(title_el.text_content().split()) if title_el is not None else None
-    return ReadDocument(rows=rows, pages=1, title=title or None)
+    return ReadDocument(rows=rows, pages=1, title=page_title(root))
 
 
 def _walk(el: object, rows: list[Row], counters: dict[str, int]) -> None:
