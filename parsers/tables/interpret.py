@@ -45,8 +45,12 @@ def interpret(t: RawTable, *, doc: str, defaults: dict[str, Any]) -> TableResult
         result.errors.append(f"{t.kind}: money unit not printed (单位：万元/元); amount_yuan left null")
     seq = cmap.first("seq")
     read: set[int] = set()
-    for side in sides:
-        rows = read_rows(side, t.data_rows, seq) if side.names else across_rows(t.kind, side, t.data_rows)
+    for n, side in enumerate(sides):
+        left = sides[n - 1] if n and sides[n - 1].side == side.side and sides[n - 1].names else None
+        if side.names:
+            rows = read_rows(side, t.data_rows, seq, left)
+        else:
+            rows = across_rows(t.kind, side, t.data_rows)
         read.update(id(r.row) for r in rows)
         result.items.extend(
             line_item_records(kind=t.kind, side=side, rows=rows, hint=cmap.classification, unit=unit, doc=doc)

@@ -3,7 +3,14 @@
 Handles both layouts of the standard tables: one list of subjects (支出总表, 一般公共预算支出表, 收入总表,
 基本支出表, 三公) and two lists side by side sharing the 序号 (收支总表, 财政拨款收支总表: 收入 left,
 支出 right). A row with only a name tail and nothing else is the rest of the previous row's wrapped
-name (`医疗保障管理` + `事务` across a page break) and is glued to it instead of becoming a row.
+name (`医疗保障管理` + `事务` across a page break) and is glued to it instead of becoming a row,
+unless the row before is a subtotal or total: `当年收入小计` is whole, so `上年结转资金` under it is a
+row of its own.
+
+A summary may print three panels side by side (收入 | 支出 by function | 支出 by use); its subtotal and
+total rows (`当年支出小计`, `支出合计`) are one merged cell across both 支出 panels, so the name stands in
+the function panel and the amount in the use panel's column. An amount with no name of its own takes
+the name of the panel to its left on the same side when that panel's row has a name and no amount.
 """
 
 from __future__ import annotations
@@ -93,12 +100,19 @@ def sides_of(kind: str, cmap: ColumnMap) -> list[Side]:
     return out
 
 
-def read_rows(side: Side, rows: list[Row], seq: Column | None) -> list[LogicalRow]:
-    """The side's subject rows in order, continuation rows glued to the row before."""
+def read_rows(side: Side, rows: list[Row], seq: Column | None, left: Side | None = None) -> list[LogicalRow]:
+    """The side's subject rows in order, continuation rows glued to the row before.
+
+    `left` is the panel printed left of this one on the same side (the function panel beside the use
+    panel); its name is borrowed by a row of this panel that prints an amount under a merged name cell.
+    """
     out: list[LogicalRow] = []
+    printed_names = [c for c in side.names if any(r.cell(c.index).strip() for r in rows)]  # no blank gutters
     for row in rows:
-        name = " ".join(t for c in side.names if (t := row.cell(c.index).strip()))
+        name = _name(row, side)
         code = _code(row, side.codes)
+        if not name and code is None and left is not None and (borrowed := _spanning_name(row, side, left)):
+            name = borrowed
         printed = "".join("".join(row.cell(c.index).split()) for c in side.codes) if not name else ""
         if code is None and _TOTAL.search(printed):
             name = printed  # `合计` printed under the code header (js_2019_gy pp.10-11, 14)
@@ -106,14 +120,42 @@ def read_rows(side: Side, rows: list[Row], seq: Column | None) -> list[LogicalRo
             code, name = split_code_name(name)
         cells = [(c, a) for c in side.amounts if (a := parse_amount(row.cell(c.index))) is not None]
         seq_text = row.cell(seq.index).strip() if seq else ""
-        if (not cells and code is None and name and not seq_text and out and len(side.names) < 2
-                and not _NUMBERED.match(name)):
+        if (not cells and code is None and name and not seq_text and out and len(printed_names) < 2
+                and not _NUMBERED.match(name) and not _whole(out[-1].name)):
             out[-1].name += name
             continue
         if not name and code is None:
             continue
         out.append(LogicalRow(code, name, row, seq_text or None, cells))
     return out
+
+
+def _spanning_name(row: Row, side: Side, left: Side) -> str | None:
+    """The left panel's name when this panel's amount stands under a cell merged across both."""
+    if not any(parse_amount(row.cell(c.index)) is not None for c in side.amounts):
+        return None
+    if any(row.cell(c.index).strip() for c in left.amounts):
+        return None
+    return _name(row, left) or None
+
+
+def _name(row: Row, side: Side) -> str:
+    """The row's name in this panel: its name cells, each letter-spacing squeezed, joined by a space."""
+    return " ".join(_squeeze(t) for c in side.names if (t := row.cell(c.index).strip()))
+
+
+def _whole(name: str) -> bool:
+    """A subtotal or total name is complete: nothing printed under it continues it."""
+    flat = re.sub(r"\s+", "", name)
+    return bool(_TOTAL.search(flat) or _SUBTOTAL.search(flat))
+
+
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def _squeeze(name: str) -> str:
+    """Letter-spaced names (`当 年 收 入`) as one word: spaces between Chinese characters are layout."""
+    return _CJK_GAP.sub("", name)
 
 
 def _code(row: Row, codes: list[Column]) -> str | None:

@@ -149,6 +149,21 @@ def merge_wrapped_titles(rows: list[Row]) -> list[Row]:
     return out
 
 
+def title_of(row: Row) -> tuple[str | None, str, str | None]:
+    """(kind, title, header-block text after it) when the row is a table title, else (None, "", None).
+
+    A title may share its cell with the header block (`收支预算总表部门：… 单位：万元` in the first
+    ruled cell of js_2017_swbgt_tables); the block's text is returned for the header-block reader.
+    """
+    if len(row.filled) > 2:
+        return None, "", None
+    if kind := match_title(row.text):
+        return kind, " ".join(row.text.split()), None
+    if (m := _TITLE_WITH_BLOCK.match(row.text)) and (kind := match_title(m.group(1))):
+        return kind, " ".join(m.group(1).split()), m.group(2)
+    return None, "", None
+
+
 def find_tables(rows: list[Row]) -> tuple[list[RawTable], dict[str, Any]]:
     """The recognised tables, plus document-level facts seen outside tables (first text line)."""
     tables: list[RawTable] = []
@@ -158,13 +173,9 @@ def find_tables(rows: list[Row]) -> tuple[list[RawTable], dict[str, Any]]:
     for row in merge_wrapped_titles(rows):
         if doc["first_text"] is None and row.kind == "text" and row.text:
             doc["first_text"] = row.text
-        kind = match_title(row.text) if len(row.filled) <= 2 else None
-        rest = None
-        if kind is None and len(row.filled) <= 2 and (m := _TITLE_WITH_BLOCK.match(row.text)):
-            kind, rest = match_title(m.group(1)), m.group(2)  # `收支预算总表部门：… 单位：万元` in one cell
+        kind, title, rest = title_of(row)
         if kind:
             last = None
-            title = " ".join((m.group(1) if rest else row.text).split())
             cur = RawTable(kind=kind, title=title, title_row=row)
             if rest:
                 cur.merge_info(parse_header_row(Row((rest,), "text", row.locator)))
