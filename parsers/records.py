@@ -168,6 +168,8 @@ class Document(Record):
     coverage_unmeasured: int = 0  # tables the coverage check does not measure (indicator tables)
     # where each metadata field was read (cover, title, header, table_header, ...)
     meta_source: dict[str, str] | None = OMIT
+    # what the crawl's link said the file is (fiscal_year, phase, department, link_text): checks/agreement.py
+    link_meta: dict[str, Any] | None = OMIT
     region_source: str | None = OMIT  # set by the parse task with `region_code`
 
 
