@@ -4,6 +4,7 @@ pages where they are printed (read with pdfplumber / pdftotext -layout and the X
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -136,7 +137,9 @@ def test_doubly_ruled_tables_keep_parent_amounts_beside_their_names() -> None:
 
 def test_unit_wrapped_over_two_lines_is_no_department() -> None:
     records = parsed("js_2019_gy.pdf").records
-    assert parsed("js_2019_gy.pdf").status == "ok"
+    # nothing went wrong but amounts the layout code does not read yet (the `coverage` check's gaps)
+    gaps = re.compile(r"table \w+ on .+: read \d+ of \d+ amounts")
+    assert all(gaps.fullmatch(e) for e in parsed("js_2019_gy.pdf").errors)
     tables = {r["table_kind"]: r for r in records if r["type"] == "table"}
     assert tables["three_public_costs"]["department"] == "江苏省高级人民法院"  # `单位：万` / `元`, not `万`
     assert tables["three_public_costs"]["unit"] == "万元"

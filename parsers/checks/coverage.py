@@ -113,6 +113,7 @@ def coverage_checks(tables: list[tuple[RawTable, Record]], items: list[Record], 
         out.append(check(
             doc, "coverage", actual == expected, raw.kind or "other", expected, actual,
             table_kind=raw.kind, table_title=raw.title, table_locator=dict(raw.title_row.locator),
+            locator=dict(raw.title_row.locator),
             ratio=ratio, missed=[{"text": p.text, "locator": p.locator} for p in missed],
             excluded=dict(sorted(excluded.items())),
         ))
