@@ -126,3 +126,23 @@ def test_compare_reports_misses_and_extras() -> None:
     tally, missed, extra = compare([("a",), ("a",), ("b",)], [("a",), ("c",)])
     assert tally == Tally(tp=1, fp=1, fn=2)
     assert missed == [("a",), ("b",)] and extra == [("c",)]
+
+
+def test_coverage_is_the_parses_own_checks_min_and_mean_over_files() -> None:
+    from govbudget.corpus.scoring import coverage_line
+
+    def parse(name: str, ratio: float | None, checks: list[tuple[int, int]]) -> dict:
+        runs = [{"type": "check", "check": "coverage", "ok": a == e, "subject": "income_summary",
+                 "table_locator": {"page": 3, "row": 1}, "expected": e, "actual": a} for a, e in checks]
+        return score_file(name, TRUTH, [{**DOC, "status": "ok", "coverage": ratio}, *TRUTH[1:], *runs])
+
+    whole, gap, unmeasured = (parse("a.pdf", 1.0, [(9, 9)]), parse("b.pdf", 0.75, [(3, 4), (0, 0)]),
+                              parse("c.pdf", None, []))
+    assert (gap.coverage, gap.coverage_read, gap.coverage_printed) == (0.75, 3, 4)
+    assert gap.coverage_gaps == ["income_summary page 3 row 1: read 3 of 4"]
+    overall, _ = summarise([whole, gap, unmeasured])
+    c = overall.as_dict()["coverage"]
+    assert (c["files"], c["min"], c["mean"], c["read"], c["printed"], c["below_full"]) == (
+        2, 0.75, 0.875, 12, 13, ["b.pdf"])
+    assert coverage_line(overall).endswith("1 below 100%: b.pdf")
+    assert coverage_line(summarise([unmeasured])[0]) == "coverage: no table measured"
