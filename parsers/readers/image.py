@@ -1,9 +1,11 @@
 """Scanned pages and images through OCR (rapidocr-onnxruntime, whose wheel ships its ONNX models).
 
-OCR returns text boxes, not a grid. Boxes on one line (overlapping vertically) form a row; the
-columns come from the x-extents of the boxes of all multi-box rows, merged where they overlap, so a
-blank cell leaves a gap instead of shifting the numbers left. A lone box on its line is a text line
-(titles, header blocks, notes).
+OCR returns text boxes, not a grid. A page with ruling lines gets its grid from the lines, exactly as
+a PDF's text layer does (ocr_grid.py), so the table finder sees the same rows either way. On a page
+without rules, boxes on one line (overlapping vertically) form a row; the columns come from the
+x-extents of the boxes of all multi-box rows, merged where they overlap, so a blank cell leaves a gap
+instead of shifting the numbers left. A lone box on its line is a text line (titles, header blocks,
+notes).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from govbudget.parsers.grid import ReadDocument, Row
 
 MAX_PIXELS = 40_000_000
 MIN_SCORE = 0.5
+DEFAULT_DPI = 200  # an image that does not say its resolution: the usual scanning resolution
 
 
 class OcrError(ValueError):
@@ -40,19 +43,47 @@ def read_image(data: bytes) -> ReadDocument:
         raise OcrError(f"image cannot be opened: {type(exc).__name__}: {exc}") from exc
     rows: list[Row] = []
     for page, frame in enumerate(frames, start=1):
-        rows.extend(ocr_rows(frame, page))
+        rows.extend(ocr_rows(frame, page, _dpi(frame, img) / 72))
     return ReadDocument(rows=rows, pages=len(frames))
 
 
-def ocr_rows(image: Any, page: int) -> list[Row]:
-    """The rows OCR finds on one page image (a PIL image)."""
+def _dpi(frame: Any, img: Any) -> float:
+    """The image's resolution as its file states it (a sane value), else DEFAULT_DPI."""
+    info = frame.info.get("dpi") or img.info.get("dpi")
+    try:
+        dpi = float(info[0]) if info else 0.0
+    except (TypeError, ValueError, IndexError):
+        dpi = 0.0
+    return dpi if 70 <= dpi <= 1200 else DEFAULT_DPI
+
+
+def ocr_rows(image: Any, page: int, scale: float = DEFAULT_DPI / 72) -> list[Row]:
+    """The rows OCR finds on one page image (a PIL image; `scale` pixels per PDF point)."""
     import numpy as np
+
+    from govbudget.parsers.readers.ocr_grid import ocr_chars, page_image, ruled_rows
 
     if image.width * image.height > MAX_PIXELS:
         raise OcrError(f"page {page} image of {image.width}x{image.height} pixels is too large")
-    result, _ = _engine()(np.asarray(image))
+    image = image.convert("RGB")
+    pixels = np.asarray(image)
+    # No angle classifier: it turns short upright boxes over (`99` read as `66`); pages are upright.
+    result, _ = _engine()(pixels, use_cls=False, return_word_box=True)
+
+    def recognise(box: tuple[int, int, int, int]) -> tuple[str, float] | None:
+        x0, top, x1, bottom = (max(0, int(v)) for v in box)
+        found, _ = _engine()(pixels[top:bottom, x0:x1], use_det=False, use_cls=False, use_rec=True)
+        if not found or float(found[0][1]) < MIN_SCORE:
+            return None
+        return str(found[0][0]), float(found[0][1])
+
+    chars = ocr_chars(result, scale, MIN_SCORE)
+    ruled = ruled_rows(chars, page_image(image.convert("L"), scale), page, recognise)
+    if ruled is not None:
+        return ruled
     boxes = []
-    for points, text, score in result or []:
+    for entry in result or []:
+        points, text, score = entry[:3]  # then the word boxes, unused here
         if float(score) < MIN_SCORE or not str(text).strip():
             continue
         xs = [p[0] for p in points]
