@@ -277,6 +277,10 @@ def test_the_later_api_pages_were_walked_over_plain_http(crawled: dict[str, Any]
         # the other bodies of the lists the probed ones came from, and the section nobody clicked
         ("GET", "/tree/api/docs?node=b102&lang=zh"), ("GET", "/tree/api/docs?node=b103&lang=zh"),
         ("GET", "/tree/api/docs?node=b202&lang=zh"), ("GET", "/tree/api/nodes?parent=s4"),
+        # and each level asked with every request a click made on the level above it: the bodies'
+        # children and the sections' documents (none: the tree ends there)
+        *(("GET", f"/tree/api/nodes?parent={b}") for b in ("b101", "b102", "b103", "b201", "b202")),
+        *(("GET", f"/tree/api/docs?node={s}&lang=zh") for s in ("s1", "s2", "s4")),
     }
     posts = [p for m, p, browser in crawled["log"] if m == "POST" and not browser]
     assert len(posts) == 2  # pageNo 2 and 3 of the rows
@@ -295,7 +299,7 @@ def test_the_crawl_counts_what_the_explorer_did(crawled: dict[str, Any]) -> None
     counters = dict(re.findall(r"'govbudget/(explorer_\w+|render_retries)': (\d+)", log))
     assert counters["explorer_renders"] == counters["render_retries"] == "4"
     assert counters["explorer_clicks"] == "7"  # two tabs and "load more"; two sections of the tree
-    assert counters["explorer_pages_walked"] == "11"  # and a body in each
+    assert counters["explorer_pages_walked"] == "19"  # and a body in each; 8 nodes asked a level down
     assert counters["explorer_api_responses"] == "10"
     assert "explorer_bounds_hit" not in counters
     assert "explorer: rendering" in log and "explorer: list API" in log

@@ -4,6 +4,9 @@
 bounds kept per site on a host that serves several, and the script shell of a unified budget
 platform (a JSON chain no adapter reads) left to the explorer.
 
+A lazily loaded tree is walked to its leaves: each request a click made with a node's id is asked
+again, over plain HTTP, for every node the answers of its level list, level after level.
+
 The crawl is of one small site of our own (``data/families/explorer/frag/``): ``/frag/list/`` shows
 an empty ``<tbody>``, sets ``list_session`` by ``document.cookie`` and fetches
 ``api/rows.htm?pageNo=1&size=2``, which answers ``<tr>`` rows (403 without the cookie).
@@ -12,6 +15,7 @@ an empty ``<tbody>``, sets ``list_session`` by ``document.cookie`` and fetches
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -290,3 +294,64 @@ def test_a_budget_platforms_script_shell_is_left_to_the_explorer() -> None:
     [render] = explorer.FAMILY.requests(shell, context())
     assert (render.url, render.callback, render.meta["playwright"]) == (url, on_page, True)
     assert isinstance(render.meta[CAPTURE_META], Capture)
+
+
+# -- a lazily loaded tree, walked to its leaves over plain HTTP ----------------------------------------
+TREE = f"{HOST}/t/api/node/children"
+DOCS = f"{HOST}/t/api/doc/page"
+
+
+def _node_answer(pid: str, rows: list[tuple[str, str]]) -> dict[str, Any]:
+    compact = json.dumps({"pid": pid}, separators=(",", ":"))  # as JSON.stringify sends it
+    return {"url": TREE, "method": "POST", "post_data": compact,
+            "request_content_type": "application/json;charset=UTF-8", "headers": {}, "status": 200,
+            "content_type": "application/json",
+            "body": json.dumps({"code": 200, "rows": [{"nodeId": i, "nodeName": n} for i, n in rows]},
+                               ensure_ascii=False), "label": "部门预算", "section": "部门预算"}
+
+
+def _tree_capture() -> Capture:
+    capture = Capture()
+    capture.responses += [  # the categories; a click on 部门预算; a probe of 市级部门; of 某县财政局
+        _node_answer("0", [("c1", "部门预算"), ("c9", "政策解读")]),
+        _node_answer("c1", [("g1", "市级部门"), ("g2", "区县部门")]),
+        _node_answer("g1", [("b1", "某县财政局"), ("b2", "某县统计局")]),
+        {"url": f"{DOCS}?nodeId=b1&pageNum=1&pageSize=10", "method": "GET", "post_data": "",
+         "request_content_type": "", "headers": {}, "status": 200, "content_type": "application/json",
+         "body": json.dumps({"data": {"records": [{"docTitle": "某县财政局2024年部门预算",
+                                                   "fileUrl": "/t/upload/b1.pdf"}], "total": 1}},
+                            ensure_ascii=False), "label": "部门预算 某县财政局", "section": "部门预算"}]
+    return capture
+
+
+def _asked(out: list[Any]) -> set[tuple[str, str]]:
+    return {(r.url.removeprefix(HOST), r.body.decode() if r.method == "POST" else "")
+            for r in out if isinstance(r, Request)}
+
+
+def test_each_level_of_a_tree_is_asked_with_every_request_a_click_made_on_the_level_before() -> None:
+    meta = {"playwright": True, CAPTURE_META: _tree_capture()}
+    page = HtmlResponse(f"{HOST}/t/", body=b"<html><title>t</title><div id='tree'></div></html>",
+                        encoding="utf-8", request=Request(f"{HOST}/t/", meta=meta))
+    ctx = context()
+    out = list(explorer.FAMILY.requests(page, ctx))
+    docs = "/t/api/doc/page?nodeId={}&pageNum=1&pageSize=10"
+    assert _asked(out) == {  # 政策解读 (c9) is never asked for; what was captured is not asked again
+        ("/t/api/node/children", '{"pid":"g2"}'), ("/t/api/node/children", '{"pid":"b1"}'),
+        ("/t/api/node/children", '{"pid":"b2"}'),
+        (docs.format("b2"), ""), (docs.format("c1"), ""), (docs.format("g1"), ""), (docs.format("g2"), "")}
+    [g2] = [r for r in out if isinstance(r, Request) and r.body == b'{"pid":"g2"}']
+    assert g2.meta["family_state"]["label"] == "部门预算 区县部门"
+    # the level below 区县部门, which no click opened: its bodies' documents and their children
+    later = answer(g2, json.dumps({"rows": [{"nodeId": "b3", "nodeName": "某区环保局"},
+                                            {"nodeId": "b4", "nodeName": "某区民政局"}]}).encode())
+    assert _asked(list(explorer.FAMILY.requests(later, ctx.for_response()))) == {
+        (docs.format("b3"), ""), (docs.format("b4"), ""),
+        ("/t/api/node/children", '{"pid":"b3"}'), ("/t/api/node/children", '{"pid":"b4"}')}
+    [b3] = [r for r in explorer.FAMILY.requests(later, context()) if isinstance(r, Request)
+            and "nodeId=b3" in r.url]
+    leaf = answer(b3, json.dumps({"data": {"records": [{"docTitle": "某区环保局2024年部门预算",
+                                                        "fileUrl": "/t/upload/b3.pdf"}], "total": 1}},
+                                 ensure_ascii=False).encode())
+    assert [o for o in explorer.FAMILY.requests(leaf, context()) if isinstance(o, Link)] == [
+        Link("某区环保局2024年部门预算", f"{HOST}/t/upload/b3.pdf", "部门预算 区县部门 某区环保局_t")]

@@ -68,15 +68,20 @@ from govbudget.crawler.families.base import Answer, Context, Link, asked_for, js
 from govbudget.crawler.families.explorer_fragment import fragment_links, mark
 from govbudget.crawler.families.explorer_json import (
     ApiCall,
+    IdSlot,
     Paging,
     documents,
+    endpoint,
     fingerprint,
     has_more,
+    id_slot,
     infer_paging,
     more_than_shown,
     next_link,
     paging_from_pair,
     paging_in_request,
+    record_lists,
+    record_name,
     records_of,
     siblings,
     with_page,
@@ -232,6 +237,8 @@ class Explorer:
         yield from self._opened(ctx, capture, [(c, d) for c, d, _ in answers if d is not None], title)
         for call, _, _ in answers:
             ctx.once(("explorer-call", *call.key()))
+        read = [(c, d, a) for c, d, a in answers if d is not None]
+        templates = _templates([(c, d) for c, d, _ in read])
         for index, (call, data, answer) in enumerate(answers):
             if data is None:
                 continue
@@ -239,9 +246,12 @@ class Explorer:
             yield from _links(data, response.url, label, title)
             yield from self._walk(ctx, call, data, page_url=response.url, label=label, title=title)
             yield from self._siblings(ctx, call, [(c, d) for c, d, _ in answers[:index] if d is not None],
-                                      page_url=response.url, section=answer.get("section") or "", title=title)
-        yield from self._pairs(ctx, [(c, d, a) for c, d, a in answers if d is not None],
-                               page_url=response.url, title=title)
+                                      page_url=response.url, section=answer.get("section") or "", title=title,
+                                      templates=templates)
+        yield from self._pairs(ctx, read, page_url=response.url, title=title)
+        for call, data, answer in read:
+            yield from self._descend(ctx, call, data, templates, page_url=response.url, title=title,
+                                     label=answer.get("section") or answer.get("label") or "")
 
     def _pairs(self, ctx: Context, answers: list[tuple[ApiCall, Any, dict[str, Any]]], *, page_url: str,
                title: str) -> Iterator[scrapy.Request]:
@@ -335,8 +345,7 @@ class Explorer:
             yield from self._ask(ctx, with_page(call, paging, value), {**state, "value": value})
 
     def _siblings(self, ctx: Context, call: ApiCall, before: list[tuple[ApiCall, Any]], *, page_url: str,
-                  section: str,
-                  title: str) -> Iterator[scrapy.Request]:
+                  section: str, title: str, templates: list[dict[str, Any]]) -> Iterator[scrapy.Request]:
         """The same request for the other records of the list a click (or the page) took it from."""
         found, cut = siblings(call, before, limit=self.bounds.siblings_per_call)
         others = found[1:]
@@ -351,8 +360,36 @@ class Explorer:
             if names_decoy(name):  # 政策解读 beside 部门预算: not asked for, as it is not clicked
                 continue
             label = f"{section} {name}".strip()
-            state = {"page_url": page_url, "label": label, "title": title, "fresh": True}
+            state = {"page_url": page_url, "label": label, "title": title, "fresh": True,
+                     "templates": templates}
             yield from self._ask(ctx, other, state)
+
+    def _descend(self, ctx: Context, call: ApiCall, data: Any, templates: list[dict[str, Any]], *,
+                 page_url: str, label: str, title: str) -> Iterator[scrapy.Request]:
+        """The next level of a tree: for each record of this answer, every request the page made with
+        the id of a record of an answer of the same endpoint (a node's children, a body's documents),
+        asked with this record's id over plain HTTP; each answer read again the same way, so a lazily
+        loaded tree is walked to its leaves (each request once, within the site's bounds)."""
+        here = list(endpoint(call))
+        for template in templates:
+            if list(template["source"]) != here:
+                continue
+            asked, slot = ApiCall.from_state(template["call"]), IdSlot.from_state(template)
+            count = 0
+            for records in record_lists(data):
+                for record in records:
+                    nxt = slot.asking(asked, record)
+                    name = record_name(record)
+                    if nxt is None or names_decoy(name) or nxt.key() == asked.key():
+                        continue
+                    if count >= self.bounds.siblings_per_call:
+                        self._bound(ctx, _site(page_url), f"siblings per request "
+                                    f"({self.bounds.siblings_per_call}): {asked.url} under {call.url}")
+                        return
+                    count += 1
+                    state = {"page_url": page_url, "label": f"{label} {name}".strip(), "title": title,
+                             "fresh": True, "templates": templates}
+                    yield from self._ask(ctx, nxt, state)
 
     def _ask(self, ctx: Context, nxt: ApiCall, state: dict[str, Any]) -> Iterator[scrapy.Request]:
         """Ask a list API over plain HTTP as the page's script did (once, within the bound of the site
@@ -396,9 +433,13 @@ class Explorer:
             return
         ctx.count("explorer_pages_walked")
         yield from _links(data, state["page_url"], state.get("label", ""), state.get("title", ""))
-        if state.get("fresh"):  # a sibling's list: a list API of its own
-            yield from self._walk(ctx, ApiCall.from_state(state["call"]), data, page_url=state["page_url"],
+        if state.get("fresh"):  # a sibling's list: a list API of its own, and a level of a tree
+            call = ApiCall.from_state(state["call"])
+            yield from self._walk(ctx, call, data, page_url=state["page_url"],
                                   label=state.get("label", ""), title=state.get("title", ""))
+            yield from self._descend(ctx, call, data, state.get("templates") or [],
+                                     page_url=state["page_url"], label=state.get("label", ""),
+                                     title=state.get("title", ""))
             return
         if state.get("next"):
             yield from self._follow_next(ctx, response, data, state)
@@ -494,6 +535,17 @@ def _anchors(response: Response) -> list[tuple[str, str]]:
     for a in response.xpath("//a[@href]"):  # type: ignore[attr-defined]
         text = " ".join(" ".join(a.xpath(".//text()").getall()).split()) or a.attrib.get("title", "")
         out.append((text, urljoin(response.url, a.attrib["href"].strip())))
+    return out
+
+
+def _templates(answers: list[tuple[ApiCall, Any]]) -> list[dict[str, Any]]:
+    """The requests the page made with the id of a record an earlier answer listed (a click on a node
+    or a body), each with its slot (`IdSlot`): asked again for the records of later answers."""
+    out = []
+    for index, (call, _) in enumerate(answers):
+        found = id_slot(call, answers[:index])
+        if found is not None:
+            out.append({"call": call.as_state(), **found[0].as_state()})
     return out
 
 

@@ -24,8 +24,23 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 from govbudget.crawler.families.base import loads_json
 from govbudget.crawler.link_policy import looks_like_file
 
-__all__ = ["ApiCall", "Doc", "Paging", "documents", "infer_paging", "loads_json", "next_link",
-           "paging_in_request", "record_lists", "records_of", "siblings", "with_page"]
+__all__ = [
+    "ApiCall",
+    "Doc",
+    "IdSlot",
+    "Paging",
+    "documents",
+    "id_slot",
+    "infer_paging",
+    "loads_json",
+    "next_link",
+    "paging_in_request",
+    "record_lists",
+    "record_name",
+    "records_of",
+    "siblings",
+    "with_page",
+]
 
 MAX_DEPTH = 12  # how deep the miner walks a document
 MAX_NODES = 50_000  # how many values it looks at
@@ -400,22 +415,43 @@ _NOT_SUBSTITUTED = frozenset(("callback", "cb", "jsonp", "_", "t", "timestamp", 
 MAX_SIBLINGS = 200
 
 
-def siblings(
-    call: ApiCall, answers: list[tuple[ApiCall, Any]], *, limit: int = MAX_SIBLINGS
-) -> tuple[list[tuple[ApiCall, str]], bool]:
-    """The same request for each other record of the list one of its parameters was taken from.
+@dataclass(frozen=True)
+class IdSlot:
+    """Where a request carries an identifier it took from a record of an earlier answer: the
+    parameter (``where`` query, form or json, or ``path`` and the segment's index as ``key``), the
+    value sent, the records' field it is, and the endpoint whose answer listed the record."""
 
-    A click on a record (a department, a year, a file) asks ``…?deptId=<its id>`` (or
-    ``…/file/<its id>``): when a parameter's value, or a segment of the path, is an identifier field
-    of exactly one record of a list in ``answers`` (the calls captured before, with their answers;
-    but not the last record of an answer of the same endpoint: a cursor), the request is made again
-    with each other record's value: (call, the record's title) pairs, the call itself first, then at
-    most ``limit`` others (and whether ``limit`` cut them short). Paging parameters, callbacks and
-    cache-busters are never substituted.
-    """
+    where: str
+    key: str
+    value: Any
+    field: str
+    source: tuple[str, str]
+
+    def as_state(self) -> dict[str, Any]:
+        return {"where": self.where, "key": self.key, "value": self.value, "field": self.field,
+                "source": list(self.source)}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> IdSlot:
+        return cls(state["where"], state["key"], state["value"], state["field"], tuple(state["source"]))
+
+    def asking(self, call: ApiCall, record: dict[str, Any]) -> ApiCall | None:
+        """``call`` asking for ``record`` (its ``field`` in the slot), or None when it has no such id."""
+        value = record.get(self.field)
+        if value is None or isinstance(value, (dict, list, bool)):
+            return None
+        return _with_param(call, self.where, self.key, value, self.value)
+
+
+def id_slot(call: ApiCall, answers: list[tuple[ApiCall, Any]]) -> tuple[IdSlot, list[dict[str, Any]],
+                                                                           dict[str, Any]] | None:
+    """The slot of ``call`` that holds an identifier field of exactly one record of a list in
+    ``answers`` (the calls captured before it, with their answers; but not the last record of an
+    answer of the same endpoint: a cursor), with that list and the record; None when it took none.
+    Paging parameters, callbacks and cache-busters are never taken for one."""
     located = _params(call)
     if located is None:
-        return [], False
+        return None
     where, params = located
     skip = set(_PAGE_KEYS) | set(_OFFSET_KEYS) | set(_SIZE_KEYS) | _NOT_SUBSTITUTED
     slots: list[tuple[str, str, Any]] = [  # (where, key, value sent): parameters, then path segments
@@ -433,11 +469,33 @@ def siblings(
                     if endpoint(asked) == endpoint(call) and str(records[-1].get(field_name)) == sent:
                         continue  # the last record of the list's page before: a cursor, not a choice
                     chosen = next(r for r in records if str(r.get(field_name)) == sent)
-                    out = [(_with_param(call, place, key, r[field_name], value),
-                            title_of(r) or _department_of(r)) for r in records if r is not chosen]
-                    first = (call, title_of(chosen) or _department_of(chosen))
-                    return [first, *out[:limit]], len(out) > limit
-    return [], False
+                    return IdSlot(place, key, value, field_name, endpoint(asked)), records, chosen
+    return None
+
+
+def record_name(record: dict[str, Any]) -> str:
+    """What a record is called: its title, else the body it names."""
+    return title_of(record) or _department_of(record)
+
+
+def siblings(
+    call: ApiCall, answers: list[tuple[ApiCall, Any]], *, limit: int = MAX_SIBLINGS
+) -> tuple[list[tuple[ApiCall, str]], bool]:
+    """The same request for each other record of the list one of its parameters was taken from.
+
+    A click on a record (a department, a year, a file) asks ``…?deptId=<its id>`` (or
+    ``…/file/<its id>``): when a parameter's value, or a segment of the path, is an identifier field
+    of exactly one record of a list in ``answers`` (`id_slot`), the request is made again with each
+    other record's value: (call, the record's title) pairs, the call itself first, then at most
+    ``limit`` others (and whether ``limit`` cut them short).
+    """
+    found = id_slot(call, answers)
+    if found is None:
+        return [], False
+    slot, records, chosen = found
+    out = [(nxt, record_name(r)) for r in records if r is not chosen
+           if (nxt := slot.asking(call, r)) is not None]
+    return [(call, record_name(chosen)), *out[:limit]], len(out) > limit
 
 
 def endpoint(call: ApiCall) -> tuple[str, str]:

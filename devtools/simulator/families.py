@@ -13,6 +13,7 @@ from govbudget.simulator import (
     js_site,
     plain_site,
     spa_site,
+    tree_site,
     trs_site,
     yjsgk_site,
 )
@@ -40,6 +41,7 @@ RENDERERS: dict[str, Renderer] = {
     gkmlpt_site.FAMILY: gkmlpt_site.render,
     yjsgk_site.FAMILY: yjsgk_site.render,
     fragment_site.FAMILY: fragment_site.render,
+    tree_site.FAMILY: tree_site.render,
     IFRAME_FAMILY: lambda site: plain_site.render(site, frame_list=True),
     PLAIN_FAMILY: plain_site.render,
     gated_site.RS_FAMILY: gated_site.render_rs,

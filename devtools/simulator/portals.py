@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from govbudget.simulator import decoys, gkmlpt_site, layout, plain_site, yjsgk_site
+from govbudget.simulator import decoys, gkmlpt_site, layout, plain_site, tree_site, yjsgk_site
 from govbudget.simulator import edge_site as edge_site_mod
 from govbudget.simulator.family_docs import family_documents
 from govbudget.simulator.ids import article_id, budget_pub_date, stored_name
@@ -161,6 +161,7 @@ def family_sites() -> list[Site]:
         gkmlpt_site.site(),
         yjsgk_site.site(),
         _family("frg", "温州市", "www.wenzhou.gov.cn", "330300", "js_fragment", page_size=2),
+        tree_site.site(),
         edge_site(),
     ]
 
