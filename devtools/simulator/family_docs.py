@@ -160,12 +160,10 @@ def family_documents() -> dict[str, tuple[FamilyDocument, ...]]:
         "frg": (
             budget_pdf("wz-czj-2024", "温州市财政局", 2024, 40),
             budget_pdf("wz-jyj-2023", "温州市教育局", 2023, 41),
-            budget_pdf("wz-wjw-2022", "温州市卫生健康委员会", 2022, 42),
         ),
         "tre": (
             budget_pdf("nb-czj-2024", "宁波市财政局", 2024, 43),
-            budget_pdf("nb-sjj-2023", "宁波市审计局", 2023, 44),
-            budget_pdf("nb-hbj-2024", "宁波市海曙区环保局", 2024, 45),
+            budget_pdf("nb-hbj-2023", "宁波市海曙区环保局", 2023, 45),
         ),
         "edge": (
             html_xls("bd-yjj-2023-xls", "保定市应急管理局", 2023),
