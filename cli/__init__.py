@@ -20,8 +20,8 @@ app = typer.Typer(
 )
 
 # Command groups, in the order ``govbudget --help`` lists them; add a module name to plug one in.
-COMMAND_MODULES: list[str] = ["crawl", "parse", "dataset", "demo", "worker", "evaluate", "provenance",
-                              "versions"]
+COMMAND_MODULES: list[str] = ["crawl", "sources", "parse", "dataset", "demo", "worker", "evaluate",
+                              "provenance", "versions"]
 
 
 

@@ -1,9 +1,8 @@
-"""``crawl`` (start URLs or a region's entry points, into the archive) and ``sources`` (the registry)."""
+"""``crawl``: start URLs or a region's entry points, into the archive."""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
@@ -142,40 +141,6 @@ def show_summary(summary: dict[str, Any], as_json: bool, *, show_skipped: bool =
                       "(govbudget docs --skipped for every run)", markup=False, highlight=False)
 
 
-def sources(
-    region: Annotated[str | None, typer.Option(
-        "--region", help="GB/T 2260 code or name; lists it and the divisions under it.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per entry point.")] = False,
-) -> None:
-    """List the known portal entry points of the region registry, with where each URL came from.
-
-    Example: govbudget sources --region 茂名市
-    """
-    from govbudget.crawler.regions import UnknownRegion, entry_points, resolve
-
-    code = None
-    if region:
-        try:
-            code = resolve(region).code
-        except UnknownRegion as exc:
-            console.print(f"[red]unknown region:[/red] {escape(str(exc))}")
-            raise typer.Exit(2) from exc
-    rows = entry_points(code, include_children=True)
-    if as_json:
-        for e in rows:
-            print_json(asdict(e))
-        return
-    table = Table(title=f"entry points ({len(rows)})")
-    for col in ("code", "region", "url", "label", "source"):
-        table.add_column(col, overflow="fold")
-    for e in rows:
-        table.add_row(e.region_code, e.region_name, e.url, e.label, e.source_url)
-    Console(width=None if sys.stdout.isatty() else 200).print(table)
-    if not rows:
-        console.print("no entry points known for this region")
-
-
 def register(app: typer.Typer) -> None:
-    """Add ``crawl`` and ``sources``."""
+    """Add ``crawl``."""
     app.command()(crawl)
-    app.command()(sources)

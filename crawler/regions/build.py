@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from govbudget.crawler.regions import extract
-from govbudget.crawler.regions.registry import EntryPoint, write_csv
+from govbudget.crawler.regions.registry import SNAPSHOT_METHODS, EntryPoint, read_csv, write_csv
 
 Extractor = Callable[[str, str, str, dict[str, str]], list[EntryPoint]]
 
@@ -72,7 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("entry_points.csv"))
     args = parser.parse_args(argv)
     entries = build(args.pages_dir)
-    write_csv(entries, args.out)
+    # rows `sources discover` wrote are its to keep or retire, never this builder's
+    discovered = [e for e in read_csv(args.out, strict=False) if e.method not in SNAPSHOT_METHODS] \
+        if args.out.exists() else []
+    write_csv(entries + discovered, args.out)
     print(f"{len(entries)} entry points for {len({e.region_code for e in entries})} regions -> {args.out}")
     return 0
 
