@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .layout_variants import render_pdf_layouts
 from .office import convert_many
+from .raster import render_pdf_raster
 from .render_docx import render_docx
 from .render_html import render_html
 from .render_pdf import render_pdf
@@ -49,7 +51,10 @@ RENDERINGS: dict[str, Rendering] = {r.name: r for r in (
     Rendering("docx", "docx", "docx", False, None),
     Rendering("doc", "doc", "doc", False, None),
     Rendering("html", "html", "html", False, None),
+    Rendering("pdf-layouts", "pdf", "pdf", False, None),  # in-cell titles, 3 panels, mid-table breaks
+    Rendering("pdf-raster", "pdf", "pdf", False, None),  # table pages scanned at 200 dpi (raster.py)
 )}
+OPT_IN = frozenset({"pdf-raster"})  # OCR takes seconds a page: `write_corpus` writes it only when named
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ def documents(variants_per_seed: int = 2, seeds: list[str] | None = None) -> lis
 
 _DIRECT: dict[str, Callable[..., bytes]] = {
     "pdf-ruled": render_pdf, "xlsx": render_xlsx, "docx": render_docx, "html": render_html,
+    "pdf-layouts": render_pdf_layouts, "pdf-raster": render_pdf_raster,
 }
 # rendering -> (source rendering function, source extension, LibreOffice target)
 _CONVERTED: dict[str, tuple[Callable[..., bytes], str, str]] = {
@@ -174,7 +180,8 @@ def write_corpus(out_dir: Path, variants_per_seed: int = 2, *, renderings: list[
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written, manifest = [], []
-    for f in render_files(documents(variants_per_seed, seeds), renderings):
+    names = renderings or [n for n in RENDERINGS if n not in OPT_IN]
+    for f in render_files(documents(variants_per_seed, seeds), names):
         path = out_dir / f.filename
         path.write_bytes(f.data)
         lines = [json.dumps(r, ensure_ascii=False) for r in file_truth(f)]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govbudget.parsers.grid import Row
+from govbudget.parsers.records import LineItem
 from govbudget.parsers.tables.amounts import parse_amount, to_yuan
 from govbudget.parsers.tables.codes import (
     classify,
@@ -176,7 +177,7 @@ def _code(row: Row, codes: list[Column]) -> str | None:
 def line_item_records(
     *, kind: str, side: Side, rows: list[LogicalRow], hint: str | None, unit: str | None, doc: str
 ) -> list[dict[str, Any]]:
-    """SCHEMA `line_item` records for one side's rows."""
+    """SCHEMA `line_item` records for one side's rows (typed `LineItem`s, emitted as their dicts)."""
     codes = {r.code for r in rows if r.code}
     coded = side.code is not None or bool(codes)
     out: list[dict[str, Any]] = []
@@ -188,25 +189,24 @@ def line_item_records(
         role = _row_role(r, codes)
         for col, amount in r.cells:
             money = unit if not _COUNT_LABEL.search(col.label) else None
-            out.append({
-                "type": "line_item",
-                "doc": doc,
-                "table_kind": kind,
-                "side": side.side,
-                "classification": classification,
-                "code": r.code,
-                "name": r.name,
-                "level": level,
-                "parent_code": parent,
-                "row_role": role,
-                "measure": col.measure,
-                "measure_label": col.label,
-                "amount": amount,
-                "unit": money,
-                "amount_yuan": to_yuan(amount, money) if money else None,
-                "locator": r.row.cell_locator(col.index),
-                "seq": r.seq,
-            })
+            out.append(LineItem(
+                doc=doc,
+                table_kind=kind,
+                side=side.side,
+                classification=classification,
+                code=r.code,
+                name=r.name,
+                level=level,
+                parent_code=parent,
+                row_role=role,
+                measure=col.measure,
+                measure_label=col.label,
+                amount=amount,
+                unit=money,
+                amount_yuan=to_yuan(amount, money) if money else None,
+                locator=r.row.cell_locator(col.index),
+                seq=r.seq,
+            ).as_dict())
     return out
 
 

@@ -164,6 +164,14 @@ def title_of(row: Row) -> tuple[str | None, str, str | None]:
     return None, "", None
 
 
+def _is_line(row: Row) -> bool:
+    """A line of text: a text row, or a table row holding one cell of words (a title printed inside
+    the table's first ruled cell, as Jiangsu prints 收支预算总表 and its 部门：… line)."""
+    if row.kind == "text":
+        return bool(row.text)
+    return len(row.filled) == 1 and not _AMOUNT.fullmatch(row.text.strip())
+
+
 def find_tables(rows: list[Row]) -> tuple[list[RawTable], dict[str, Any]]:
     """The recognised tables, plus document-level facts seen outside tables (first text line)."""
     tables: list[RawTable] = []
@@ -171,7 +179,7 @@ def find_tables(rows: list[Row]) -> tuple[list[RawTable], dict[str, Any]]:
     cur: RawTable | None = None
     last: RawTable | None = None
     for row in merge_wrapped_titles(rows):
-        if doc["first_text"] is None and row.kind == "text" and row.text:
+        if doc["first_text"] is None and _is_line(row):
             doc["first_text"] = row.text
         kind, title, rest = title_of(row)
         if kind:
