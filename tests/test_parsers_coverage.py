@@ -149,3 +149,33 @@ def test_every_table_of_a_real_file_is_measured_and_the_document_sums_them(real:
         assert real.status == "partial"
     for c in below:
         assert any(e.endswith(f"read {c['actual']} of {c['expected']} amounts") for e in real.errors)
+
+
+def test_rows_a_table_lost_after_its_last_row_are_in_its_region_until_the_next_title() -> None:
+    """A continuation cut off by a line printed above its grid is measured; prose and titles end it."""
+    from govbudget.parsers.tables.segments import Segment
+
+    stream = _rows([
+        ("政府采购支出预算表",),
+        ("项目", "采购组织形式", "总计"),
+        ("合计", "", "5,227.59"),
+        ("16",),  # a page number
+        ("会议费 110.05",),  # a row printed above the next page's grid
+        ("", "分散自行组织", "110.05"),
+        ("7", "部门集中采购", "370"),  # ordinals and whole numbers: the strict rule leaves them out
+        ("三、项目支出绩效目标表",),
+        ("", "年度目标", "120.00"),
+    ])
+    raw = RawTable(kind="government_procurement", title="政府采购支出预算表", title_row=stream[0],
+                   segments=[Segment(header_rows=[stream[1]], data_rows=[stream[2]], closed_header=True)])
+    taken = {tuple(sorted((k, str(v)) for k, v in r.locator.items())) for r in raw.all_rows()}
+    printed, _ = printed_amounts(raw, stream, taken)
+    assert [(p.text, p.locator) for p in printed] == [
+        ("5,227.59", {"page": 1, "row": 3, "col": 3}),
+        ("110.05", {"page": 1, "row": 5, "col": 2}),  # the line's second word
+        ("110.05", {"page": 1, "row": 6, "col": 3}),
+    ]
+    sentence = "本部门2019年预算收支总计37188.34万元，比上年增加1000.00万元，主要原因是人员增加。"
+    prose = [*stream[:3], Row((sentence,), "text", {"page": 1, "row": 4}), stream[5]]
+    printed, _ = printed_amounts(raw, prose, taken)
+    assert [p.text for p in printed] == ["5,227.59"]

@@ -21,6 +21,14 @@ What counts as a printed amount (a general rule, the same for every layout):
   their columns (`1 2 3`, the `栏次` row is skipped whole) and print years, but an amount in a row
   taken for a header is data the table lost.
 
+The region is more than the rows the segmenter kept: it runs from the title to the next table, so
+rows a table lost (a continuation page cut off by a line printed above its grid, a row skipped as
+text) are measured too (`stray_rows`). Those rows have no column map, so they count by the strict
+rule of header rows (a decimal point or thousands separator: never ordinals, codes or years); a text
+line counts its whitespace-separated amounts. The region ends at another table's row, a title line
+(`…表`), a note (`注：`) or prose (`，。；`, `17996.68 万元`), so narrative and performance forms never
+fall in it.
+
 Performance-target tables (indicators) and narrative facts are not measured: their figures are
 targets and sentences, not amounts in a grid of measures. Their `table` records carry
 `coverage: null` and the document record counts them in `coverage_unmeasured`.
@@ -37,11 +45,15 @@ from govbudget.parsers.checks.common import Record, check
 from govbudget.parsers.grid import Row
 from govbudget.parsers.tables.amounts import parse_amount
 from govbudget.parsers.tables.columns import build_column_map, refine_roles
-from govbudget.parsers.tables.segments import RawTable, is_column_number_row
+from govbudget.parsers.tables.segments import _NOTE, _PAGE_NUMBER, RawTable, is_column_number_row
+from govbudget.parsers.tables.titles import normalize
 
 _NOT_MONEY_ROLES = {"seq": "row_number", "code": "code", "quantity": "quantity"}
 _ZERO_DASH = "0"
 _HEADER_AMOUNT = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?|-?\d+\.\d+")
+_MAX_STRAY_TEXT = 30  # a text line longer than this without an amount is prose: the table is over
+# a sentence: its punctuation, or an amount followed by its unit (`17996.68 万元`, `8.85 %`)
+_PROSE = re.compile(r"[，。；！？]|\d\s*(万元|亿元|元|%|％)")
 
 
 @dataclass(frozen=True)
@@ -57,8 +69,63 @@ def locator_key(locator: dict[str, Any] | None) -> tuple:
     return tuple(sorted((k, str(v)) for k, v in (locator or {}).items()))
 
 
-def printed_amounts(t: RawTable) -> tuple[list[Printed], Counter[str]]:
-    """The amounts printed in `t`'s rows, and the numeric cells left out per reason (module doc)."""
+def stray_rows(t: RawTable, rows: list[Row], taken: set[tuple]) -> list[Row]:
+    """Rows of the document inside `t`'s region that no segment of `t` holds.
+
+    The region runs from the title to the next table: rows the segmenter skipped between `t`'s own
+    rows, then the rows after its last one (a continuation the table lost at a page break, a row
+    printed above the grid) until another table's row, a title line (`…表`), a note or prose (sentence
+    punctuation, an amount followed by its unit, or a long line). A page number or a short line
+    without amounts (a unit, a header line) does not end it.
+    """
+    own = {locator_key(r.locator) for r in t.all_rows()}
+    index = [n for n, r in enumerate(rows) if locator_key(r.locator) in own]
+    if not index:
+        return []
+    out: list[Row] = []
+    for n in range(index[0] + 1, len(rows)):
+        row, key = rows[n], locator_key(rows[n].locator)
+        if key in own:
+            continue
+        if key in taken:
+            break  # another table's row
+        past = n > index[-1]
+        if row.kind == "text":
+            text = normalize(row.text)
+            if _PAGE_NUMBER.fullmatch(row.text.strip()):
+                continue
+            prose = bool(_PROSE.search(row.text))
+            amounts = [] if prose else _text_amounts(row)
+            if past and (prose or (not amounts and (_NOTE.match(text) or text.endswith("表")
+                                                    or len(text) > _MAX_STRAY_TEXT))):
+                break
+            if amounts:
+                out.append(row)
+            continue
+        out.append(row)
+    return out
+
+
+def _text_amounts(row: Row) -> list[tuple[int, str]]:
+    """(token index, token) of the amounts in a text line, split on whitespace (strict rule)."""
+    return [(i, tok) for i, tok in enumerate(row.text.split()) if _HEADER_AMOUNT.fullmatch(tok)]
+
+
+def _stray_cells(row: Row) -> list[Printed]:
+    """A stray row's amounts by the strict rule: a decimal point or thousands separator."""
+    if row.kind == "text":
+        return [Printed(tok, row.cell_locator(i)) for i, tok in _text_amounts(row)]
+    return [Printed(text.strip(), row.cell_locator(i)) for i, text in enumerate(row.cells)
+            if _HEADER_AMOUNT.fullmatch(_plain(text))]
+
+
+def printed_amounts(t: RawTable, rows: list[Row] | None = None,
+                    taken: set[tuple] | None = None) -> tuple[list[Printed], Counter[str]]:
+    """The amounts printed in `t`'s region, and the numeric cells left out per reason (module doc).
+
+    `rows` is the document's row stream and `taken` the locator keys of every recognised table's
+    rows: with them the region includes the rows `t` lost (`stray_rows`), else only `t`'s own rows.
+    """
     roles: dict[int, str] = {}
     if t.header_rows:
         cmap = refine_roles(build_column_map(t.header_rows), t.data_rows)
@@ -74,6 +141,9 @@ def printed_amounts(t: RawTable) -> tuple[list[Printed], Counter[str]]:
                     out.append(Printed(text.strip(), row.cell_locator(i)))
     for row in t.data_rows:  # on the header's grid, as the line items are
         out.extend(_data_cells(row, roles, excluded))
+    if rows is not None:
+        for row in stray_rows(t, rows, taken or set()):
+            out.extend(_stray_cells(row))
     return out, excluded
 
 
@@ -100,12 +170,17 @@ def _plain(text: str) -> str:
     return "".join((text or "").split())
 
 
-def coverage_checks(tables: list[tuple[RawTable, Record]], items: list[Record], *, doc: str) -> list[Record]:
-    """One `coverage` check per recognised table; each table record gets its `coverage` ratio too."""
+def coverage_checks(tables: list[tuple[RawTable, Record]], items: list[Record], *, doc: str,
+                    rows: list[Row] | None = None) -> list[Record]:
+    """One `coverage` check per recognised table; each table record gets its `coverage` ratio too.
+
+    `rows` (the document's row stream) extends each table's region over the rows it lost.
+    """
     read = {locator_key(r.get("locator")) for r in items if r.get("type") == "line_item"}
+    taken = {locator_key(r.locator) for raw, _ in tables for r in raw.all_rows()}
     out: list[Record] = []
     for raw, record in tables:
-        printed, excluded = printed_amounts(raw)
+        printed, excluded = printed_amounts(raw, rows, taken)
         missed = [p for p in printed if locator_key(p.locator) not in read]
         expected, actual = len(printed), len(printed) - len(missed)
         ratio = actual / expected if expected else 1.0

@@ -43,5 +43,5 @@ def enrich(rows: list[Row], body: list[dict[str, Any]], *, meta: dict[str, Any],
     body.extend(perf)
     body.extend(facts)
     body.extend(check_records(body, doc=doc))
-    body.extend(coverage_checks(list(tables), body, doc=doc))
+    body.extend(coverage_checks(list(tables), body, doc=doc, rows=rows))
     return len(perf_tables)
