@@ -26,11 +26,15 @@ _LABEL = re.compile(r"^[^:：]{1,8}[:：]")  # `预算主管部门：` says what
 
 
 def cover_lines(rows: Sequence[Row]) -> list[str]:
-    """The document's opening short text lines on its first page or sheet."""
+    """The document's opening short text lines on its first page or sheet.
+
+    A web page (rows located by `line` alone) has none: its opening lines are the portal's menus
+    (`首页`, `政务公开`, a bureau's name among the links), and its heading is the reader's title.
+    """
     out: list[str] = []
     place: Any = None
     for row in rows:
-        if row.kind != "text":
+        if row.kind != "text" or ("line" in row.locator and "page" not in row.locator):
             break
         text = " ".join(row.text.split())
         if not text:
