@@ -179,3 +179,16 @@ def test_rows_a_table_lost_after_its_last_row_are_in_its_region_until_the_next_t
     prose = [*stream[:3], Row((sentence,), "text", {"page": 1, "row": 4}), stream[5]]
     printed, _ = printed_amounts(raw, prose, taken)
     assert [p.text for p in printed] == ["5,227.59"]
+
+
+def test_performance_target_tables_are_counted_as_not_measured() -> None:
+    """Targets are not amounts: their tables carry `coverage: null` and the document counts them."""
+    from govbudget.corpus.build import documents, render_files
+
+    (file,) = render_files(documents(0, ["001"]), ["xlsx"])
+    out = parse_bytes(file.data, filename="perf.xlsx")
+    targets = [r for r in out.records if r["type"] == "table" and "performance" in r["table_kind"]]
+    assert targets and all(t["coverage"] is None for t in targets)
+    assert out.document["coverage_unmeasured"] == len(targets)
+    assert not any(c["subject"].endswith("performance_targets") for c in out.records
+                   if c.get("check") == "coverage")
