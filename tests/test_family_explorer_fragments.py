@@ -7,6 +7,8 @@ platform (a JSON chain no adapter reads) left to the explorer.
 A lazily loaded tree is walked to its leaves: each request a click made with a node's id is asked
 again, over plain HTTP, for every node the answers of its level list, level after level.
 
+A query form that lists nothing until its button is pressed (查询) is pressed once.
+
 The crawl is of one small site of our own (``data/families/explorer/frag/``): ``/frag/list/`` shows
 an empty ``<tbody>``, sets ``list_session`` by ``document.cookie`` and fetches
 ``api/rows.htm?pageNo=1&size=2``, which answers ``<tr>`` rows (403 without the cookie).
@@ -47,12 +49,19 @@ ROWS = [  # (text, href as the fragment gives it, a disclosure)
 ]
 
 
+QUERIED = [  # what the query form lists, once its button is pressed
+    ("某县水利局2024年部门预算", "/frag/q/slj-2024.pdf"),
+    ("某县林业局2024年部门预算", "/frag/q/lyj-2024.pdf"),
+    ("某县商务局2024年部门决算", "/frag/q/swj-2024.pdf")]
+
+
 def file_bytes(path: str) -> bytes:
     return f"%PDF-1.4\n% fragment fixture {path}\n%%EOF\n".encode()
 
 
 def expected() -> set[str]:
     paths = [href if href.startswith("/") else "/frag/list/" + href for _, href, ok in ROWS if ok]
+    paths += [href for _, href in QUERIED]
     return {hashlib.sha256(file_bytes(p)).hexdigest() for p in paths}
 
 
@@ -99,7 +108,14 @@ class FragmentSite:
                 status, body = 403, "<p>非法访问</p>".encode()
             else:
                 status, body = 200, rows_page(int(query.get("pageNo", 1)), int(query.get("size", 2)))
-        elif parts.path.startswith(("/frag/files/", "/frag/list/files/")):
+        elif parts.path == "/frag/query/":
+            status, body = 200, (DATA / "query" / "index.html").read_bytes()
+        elif parts.path == "/frag/query/api/search":
+            page, size = int(query.get("pageIndex", 1)), int(query.get("pageSize", 2))
+            rows = [{"Title": t, "Attach": a} for t, a in QUERIED[(page - 1) * size:page * size]]
+            ctype, body = "application/json", json.dumps({"Total": len(QUERIED), "Rows": rows}).encode()
+            status = 200
+        elif parts.path.startswith(("/frag/files/", "/frag/list/files/", "/frag/q/")):
             status, ctype, body = 200, "application/pdf", file_bytes(parts.path)
         self.log.append((handler.path, "sec-fetch-mode" in {k.lower() for k in handler.headers}, cookie,
                          status))
@@ -120,7 +136,8 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     site = FragmentSite()
     try:
         svc = configure(Settings.from_env(data_dir=tmp_path_factory.mktemp("fragments"), allow_loopback=True))
-        summary = run_crawl(svc, crawl_config(svc.settings, [f"{site.base}/frag/list/"]))
+        starts = [f"{site.base}/frag/list/", f"{site.base}/frag/query/"]
+        summary = run_crawl(svc, crawl_config(svc.settings, starts))
         yield {"captures": list(svc.catalog.captures()), "log": list(site.log), "base": site.base,
                "archived": archived_disclosures(list(svc.catalog.documents())),
                "crawl_log": Path(summary.log_file).read_text(encoding="utf-8")}
@@ -134,10 +151,19 @@ def test_the_crawl_archives_exactly_the_disclosures_of_every_fragment_page(crawl
 
 
 def test_the_browser_asked_only_for_the_shell_and_its_first_fragment(crawled: dict[str, Any]) -> None:
-    rendered = [c.url for c in crawled["captures"] if c.via == "browser" and "rows.htm" not in c.url]
-    assert rendered == [f"{crawled['base']}/frag/list/"]
+    rendered = [c.url for c in crawled["captures"] if c.via == "browser" and "/api/" not in c.url]
+    assert sorted(rendered) == [f"{crawled['base']}/frag/list/", f"{crawled['base']}/frag/query/"]
     assert {p for p, browser, _, _ in crawled["log"] if browser} == {
-        "/frag/list/", "/frag/list/api/rows.htm?pageNo=1&size=2"}
+        "/frag/list/", "/frag/list/api/rows.htm?pageNo=1&size=2",
+        "/frag/query/", "/frag/query/api/search?year=&kw=&pageIndex=1&pageSize=2"}  # after 查询 was pressed
+
+
+def test_a_query_forms_list_is_shown_by_pressing_its_button_and_paged_over_plain_http(
+        crawled: dict[str, Any]) -> None:
+    plain = [p for p, browser, _, _ in crawled["log"] if not browser and "/query/api/" in p]
+    assert plain == ["/frag/query/api/search?year=&kw=&pageIndex=2&pageSize=2"]
+    rendered = f"rendered {crawled['base']}/frag/query/: 1 API answers, 1 clicks ['查询']"
+    assert rendered in crawled["crawl_log"]
 
 
 def test_the_later_fragments_were_asked_over_plain_http_with_the_scripts_cookie(
@@ -162,7 +188,7 @@ def test_the_fragment_the_browser_fetched_is_archived_as_read_referred_by_the_sh
 def test_the_crawl_logs_the_fragment_walk_and_the_cookies(crawled: dict[str, Any]) -> None:
     log = crawled["crawl_log"]
     counters = dict(re.findall(r"'govbudget/(explorer_\w+)': (\d+)", log))
-    assert (counters["explorer_renders"], counters["explorer_pages_walked"]) == ("1", "3")
+    assert (counters["explorer_renders"], counters["explorer_pages_walked"]) == ("2", "4")
     assert "answers an HTML fragment, pages by pageNo=1 (query)" in log
     assert "the browser's cookies (list_session) sent on 1 plain-HTTP requests" in log
     assert "ends: a page without links" in log

@@ -11,9 +11,11 @@ second, then clicks, one at a time, the visible elements that are no followed li
 short text is disclosure vocabulary (部门预算, 部门决算, 预决算公开, 财政预决算, 三公经费, 绩效; no
 decoy such as 政策解读), then the year nodes (2024年), controls first (a button, a role, an
 ``onclick``, a pointer cursor), then leaves with a short label of their own (a listener attached by
-script shows in none of these), waiting again after each. When none is left, it clicks "load more"
-(加载更多, 下一页) once for each captured list that has more pages but no paging parameter in its
-request (the second request shows it), a row's "view"/"download" control (查看, 下载) once for each
+script shows in none of these), waiting again after each. When none is left and nothing
+captured lists anything, it presses a query form's button once (查询, 搜索, 检索: a form that lists
+nothing until it is submitted, with its fields as they are); then it clicks "load more" (加载更多,
+下一页) once for each captured list that has more pages but no paging parameter in its request
+(the second request shows it), a row's "view"/"download" control (查看, 下载) once for each
 captured list of documents without URLs (what it opens, a popup, a download or another document, is
 recorded in ``opened``), and probes one record of each captured list that names no document (a
 body, a year: the texts of its records, found in the DOM): what those clicks ask for or open shows
@@ -45,6 +47,7 @@ from govbudget.crawler.families.explorer_json import (
     infer_paging,
     more_than_shown,
     record_lists,
+    records_of,
 )
 from govbudget.crawler.link_policy import MIN_FISCAL_YEAR
 
@@ -63,6 +66,8 @@ _MAX_PROBE_TEXTS = 200
 _DOCUMENT_WORDS = re.compile(r"预算|决算|三公|绩效")
 # A row's control that opens or downloads its document.
 _ACTION_CONTROL = r"^(?:点击)?(?:下载|查看|预览|详情|打开|阅读|浏览)(?:附件|文件|详情|全文|原文)?$"
+# A form's control that shows its list (a query form lists nothing until it is submitted).
+_SEARCH_CONTROL = r"^(?:查询|搜索|检索|查找|查\s*询|搜\s*索|开始查询|立即查询|确定|提交|[Ss]earch)$"
 # A control that shows a list's next page (its request tells how the list pages).
 _MORE_CONTROL = (r"^(?:点击)?(?:加载|查看|显示)?更多(?:内容|信息|数据)?$"
                  r"|^(?:下一?页|后一页|[>›»]|>>|[Nn]ext|[Mm]ore)$")
@@ -343,10 +348,14 @@ class Capture:
         loop = asyncio.get_running_loop()
         done: set[tuple[str, int]] = set()
         probed = more = actions = 0
+        searched = False
         while True:
             pick = await self._next_node(page, done)
             probe = under = ""
             keep = False  # the label stays: a "load more" or a row's control shows the same list
+            if pick is None and not searched and not self._listed():  # a query form: submit it once
+                searched = True
+                pick = _first(await page.evaluate(_MARK, [_SEARCH_CONTROL, [], 12]))
             while pick is None and more < self._unpaged:  # a list's next page, to see how it is asked
                 more += 1
                 pick = _first(await page.evaluate(_MARK, [_MORE_CONTROL, [], 12]))
@@ -396,6 +405,11 @@ class Capture:
                     await page.go_back(wait_until="load", timeout=10_000)
                 await self._quiet(deadline)
             await self._snapshot_links(page)
+
+    def _listed(self) -> bool:
+        """Whether an answer captured so far lists anything (records, or a fragment's links)."""
+        return any(a.get("format") == "html" or records_of(loads_json(a["body"]))
+                   for a in self.responses)
 
     async def _next_node(self, page: Any, done: set[tuple[str, int]]) -> tuple[int, str] | None:
         """The first vocabulary node not clicked yet (marked for the click), else None."""

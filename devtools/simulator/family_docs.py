@@ -165,6 +165,10 @@ def family_documents() -> dict[str, tuple[FamilyDocument, ...]]:
             budget_pdf("nb-czj-2024", "宁波市财政局", 2024, 43),
             budget_pdf("nb-hbj-2023", "宁波市海曙区环保局", 2023, 45),
         ),
+        "qry": (
+            budget_pdf("tz-czj-2024", "台州市财政局", 2024, 46),
+            budget_pdf("tz-jyj-2023", "台州市教育局", 2023, 47),
+        ),
         "edge": (
             html_xls("bd-yjj-2023-xls", "保定市应急管理局", 2023),
             zip_of(

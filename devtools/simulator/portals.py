@@ -17,7 +17,8 @@ from govbudget.simulator.ids import article_id, budget_pub_date, stored_name
 from govbudget.simulator.sites import Article, Attachment, Column, Disclosure, ExternalLink, NavPage, Site
 
 HD_CITY = "邯郸市"
-SCRIPT_FAMILIES = frozenset({"rs_412", "spa_platform", "js_fragment"})  # sites a browser must render
+# sites a browser must render
+SCRIPT_FAMILIES = frozenset({"rs_412", "spa_platform", "js_fragment", "js_query"})
 PAGES_PER_LIST = 3
 
 
@@ -162,6 +163,7 @@ def family_sites() -> list[Site]:
         yjsgk_site.site(),
         _family("frg", "温州市", "www.wenzhou.gov.cn", "330300", "js_fragment", page_size=2),
         tree_site.site(),
+        _family("qry", "台州市", "www.zjtz.gov.cn", "331000", "js_query", page_size=2),
         edge_site(),
     ]
 
