@@ -9,6 +9,13 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, TableStyle
+from reportlab.platypus import Table as PdfTable
 
 from govbudget.exports.dictionary import render
 from govbudget.parsers import ParseOutcome, parse_bytes
@@ -21,38 +28,47 @@ from govbudget.parsers.tables.titles import match_title
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _xlsx(rows: list[tuple[str, ...]]) -> bytes:
+# A standard 支出总表, then a titled table no kind names, then a titled heading over prose only.
+_BLOCKS: list[str | list[list[str]]] = [
+    "部门支出总表", "单位：万元",
+    [["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+     ["201", "一般公共服务支出", "100.00", "60.00", "40.00"],
+     ["", "合计", "100.00", "60.00", "40.00"]],
+    "公开08表",
+    "预算单位专项经费情况表", "单位：万元",
+    [["项目", "金额"], ["办公设备购置", "12.50"], ["信息化运维", "7.50"], ["合计", "20.00"]],
+    "部门职责及机构设置情况表",
+    "本部门负责全市医疗保障工作，内设机构五个。",
+]
+
+
+def _xlsx(blocks: list[str | list[list[str]]]) -> bytes:
     wb = Workbook()
-    ws = wb.active
-    for r in rows:
-        ws.append(list(r))
+    for b in blocks:
+        for row in ([[b]] if isinstance(b, str) else [*b, []]):
+            wb.active.append(row)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-# A standard 支出总表, then a titled table no kind names, then a titled heading over prose only.
-_ROWS = [
-    ("部门支出总表",), ("单位：万元",),
-    ("科目编码", "科目名称", "合计", "基本支出", "项目支出"),
-    ("201", "一般公共服务支出", "100.00", "60.00", "40.00"),
-    ("", "合计", "100.00", "60.00", "40.00"),
-    (),
-    ("公开08表",),
-    ("预算单位专项经费情况表",), ("单位：万元",),
-    ("项目", "金额"),
-    ("办公设备购置", "12.50"),
-    ("信息化运维", "7.50"),
-    ("合计", "20.00"),
-    (),
-    ("部门职责及机构设置情况表",),
-    ("本部门负责全市医疗保障工作，内设机构五个。",),
-]
+def _pdf(blocks: list[str | list[list[str]]]) -> bytes:
+    """Text lines as paragraphs, grids as ruled tables, in reportlab's built-in Chinese font."""
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("line", fontName="STSong-Light", fontSize=12, leading=15)
+    grid = TableStyle([("FONT", (0, 0), (-1, -1), "STSong-Light", 9),
+                       ("GRID", (0, 0), (-1, -1), 0.5, colors.black)])
+    story = [Paragraph(b, style) if isinstance(b, str) else PdfTable(b, style=grid) for b in blocks]
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4).build(story)
+    return buf.getvalue()
 
 
-@pytest.fixture(scope="module")
-def parsed() -> ParseOutcome:
-    return parse_bytes(_xlsx(_ROWS), filename="other.xlsx")
+@pytest.fixture(scope="module", params=["xlsx", "pdf"])
+def parsed(request: pytest.FixtureRequest) -> ParseOutcome:
+    render = _xlsx if request.param == "xlsx" else _pdf
+    return parse_bytes(render(_BLOCKS), filename=f"other.{request.param}")
 
 
 def _of(outcome: ParseOutcome, kind: str, rtype: str) -> list[dict[str, Any]]:
@@ -61,8 +77,7 @@ def _of(outcome: ParseOutcome, kind: str, rtype: str) -> list[dict[str, Any]]:
 
 def test_a_titled_table_no_kind_names_is_an_other_table_with_its_title(parsed: ParseOutcome) -> None:
     tables = _of(parsed, OTHER, "table")
-    assert [(t["title"], t["rows"], t["locator"]) for t in tables] == [
-        ("预算单位专项经费情况表", 3, {"sheet": "Sheet", "rows": [8, 13]})]
+    assert [(t["title"], t["rows"], t["unit"]) for t in tables] == [("预算单位专项经费情况表", 3, "万元")]
     items = _of(parsed, OTHER, "line_item")
     assert [(i["name"], i["measure"], i["amount"], i["row_role"]) for i in items] == [
         ("办公设备购置", "total", "12.50", "detail"), ("信息化运维", "total", "7.50", "detail"),
