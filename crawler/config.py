@@ -40,6 +40,7 @@ class CrawlConfig:
     fiscal_year: int | None = None
     store_options: dict[str, str] = field(default_factory=dict, repr=False)  # S3 endpoint and keys
     allow_loopback: bool = False
+    http_proxy: str = field(default="", repr=False)  # forward proxy for every request (may hold a password)
     chromium_path: str = "/usr/bin/chromium"
     render_hosts: tuple[str, ...] = ()
     fresh: bool = False

@@ -5,6 +5,9 @@ It checks twice. When a request is *scheduled* (the ``request_scheduled`` signal
 169.254.169.254 is such a request, so checking only in ``process_request`` would never see it and
 the refusal would go unrecorded. And in ``process_request``, for what reaches the downloader without
 the scheduler (robots.txt fetches, requests from other components).
+
+Behind the operator's forward proxy (``GOVBUDGET_HTTP_PROXY``, `forward_proxy`) the proxy connects
+and vets addresses; only the scheme is checked here then.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class UrlSafetyMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.allow_loopback = crawler.settings.getbool("GOVBUDGET_ALLOW_LOOPBACK")
+        self.via_proxy = bool(crawler.settings.get("GOVBUDGET_HTTP_PROXY"))
         self.events = EventSink.from_settings(crawler.settings)
         crawler.signals.connect(self.request_scheduled, signal=signals.request_scheduled)
 
@@ -41,7 +45,7 @@ class UrlSafetyMiddleware:
         return None
 
     def _check(self, request: Request) -> None:
-        verdict = check_url(request.url, allow_loopback=self.allow_loopback)
+        verdict = check_url(request.url, allow_loopback=self.allow_loopback, via_proxy=self.via_proxy)
         if verdict.allowed:
             return
         assert self.crawler.stats is not None

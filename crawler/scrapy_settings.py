@@ -48,6 +48,8 @@ def crawl_settings(config: CrawlConfig) -> dict[str, Any]:
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         "DOWNLOADER_MIDDLEWARES": {
             "govbudget.crawler.middlewares.UrlSafetyMiddleware": 40,  # before OffsiteMiddleware (50)
+            # only with GOVBUDGET_HTTP_PROXY: meta["proxy"] for Scrapy's HttpProxyMiddleware (750)
+            "govbudget.crawler.forward_proxy.ForwardProxyMiddleware": 45,
             "govbudget.crawler.politeness.RobotsOverrideMiddleware": 90,  # before RobotsTxtMiddleware (100)
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "govbudget.crawler.politeness.RetryAfterMiddleware": 550,
@@ -70,6 +72,7 @@ def crawl_settings(config: CrawlConfig) -> dict[str, Any]:
         "GOVBUDGET_DATABASE_URL": config.database_url,
         "GOVBUDGET_STORE_OPTIONS": json.dumps(config.store_options),
         "GOVBUDGET_ALLOW_LOOPBACK": config.allow_loopback,
+        "GOVBUDGET_HTTP_PROXY": config.http_proxy,
     }
     settings.update(playwright_settings(config.chromium_path))
     # start the Playwright driver on the first browser request, not at engine start (see lazy_browser)

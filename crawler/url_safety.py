@@ -4,6 +4,11 @@ Portal pages are untrusted input: a link or a redirect can point at the crawler'
 (cloud metadata at 169.254.169.254, a database on 10.x). Only http(s) to public addresses is
 allowed; loopback is allowed only when the operator says so explicitly (tests and the demo use the
 local portal simulator).
+
+Behind a forward proxy (``GOVBUDGET_HTTP_PROXY``) the crawler never connects to a page's host: the
+proxy does, so the proxy is where addresses are vetted (as the browser guard's proxy vets Chromium's),
+and `check_url` with ``via_proxy`` checks only what is the crawler's own to check: the scheme and
+that there is a host. Without a proxy nothing changes.
 """
 
 from __future__ import annotations
@@ -52,9 +57,29 @@ def address_verdict(address: str, allow_loopback: bool) -> UrlVerdict:
     return UrlVerdict(True)
 
 
-def check_url(url: str, *, allow_loopback: bool = False) -> UrlVerdict:
-    """Decide whether ``url`` may be requested: scheme, then every address its host resolves to."""
+def check_url(url: str, *, allow_loopback: bool = False, via_proxy: bool = False) -> UrlVerdict:
+    """Decide whether ``url`` may be requested: scheme, then every address its host resolves to.
+
+    ``via_proxy``: the request goes through the operator's forward proxy, which resolves the name
+    and vets the address itself; here only the scheme and the host's presence are checked.
+    """
+    if via_proxy:
+        return _scheme_and_host(url)
     return vetted_addresses(url, allow_loopback=allow_loopback)[0]
+
+
+def _scheme_and_host(url: str) -> UrlVerdict:
+    """The part of the URL rules that needs no address: http(s) and a host."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:
+        return UrlVerdict(False, f"unparsable URL: {exc}")
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        return UrlVerdict(False, f"scheme {parts.scheme or '(none)'!r} refused: only http(s)")
+    if not host:
+        return UrlVerdict(False, "URL has no host")
+    return UrlVerdict(True)
 
 
 def vetted_addresses(url: str, *, allow_loopback: bool = False) -> tuple[UrlVerdict, tuple[str, ...]]:

@@ -116,6 +116,7 @@ def crawl_config(
         database_url=s.effective_database_url,
         store_options=s.store_options(),
         allow_loopback=s.allow_loopback,
+        http_proxy=s.http_proxy,
         chromium_path=s.chromium_path,
         render_hosts=s.render_hosts,
         fresh=s.fresh,
@@ -141,7 +142,8 @@ def run_crawl(svc: Services, config: CrawlConfig, *, on_event: Progress | None =
     process with everything it started, records the run ``interrupted`` and raises
     ``tasks.interrupts.Interrupted`` (a ``SystemExit`` with status 128 + the signal's number).
     """
-    urls = refuse_unsafe_start_urls(list(config.start_urls), allow_loopback=config.allow_loopback)
+    urls = refuse_unsafe_start_urls(list(config.start_urls), allow_loopback=config.allow_loopback,
+                                    via_proxy=bool(config.http_proxy))
     started = time.monotonic()
     close_abandoned_runs(svc.catalog)
     crawl_id = svc.catalog.start_crawl(start_urls=urls, region_code=config.region_code,

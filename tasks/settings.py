@@ -27,6 +27,7 @@ class Settings:
     s3_access_key: str = ""
     s3_secret_key: str = ""
     allow_loopback: bool = False
+    http_proxy: str = ""  # forward proxy every crawl request goes through; it vets addresses then
     chromium_path: str = "/usr/bin/chromium"
     visibility_timeout: int = 3600  # seconds before Redis redelivers an unacked task (issue #5)
     crawl_stall_timeout: int = 900  # seconds without crawl progress before the child is killed

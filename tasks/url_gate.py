@@ -33,15 +33,17 @@ def normalise_start_url(url: str) -> str:
         raise UnsafeUrl(f"{url}: invalid URL: {exc}") from exc
 
 
-def refuse_unsafe_start_urls(urls: list[str], *, allow_loopback: bool) -> list[str]:
-    """Return ``urls`` normalised, or raise ``UnsafeUrl`` naming the first refused one and why."""
+def refuse_unsafe_start_urls(urls: list[str], *, allow_loopback: bool, via_proxy: bool = False) -> list[str]:
+    """Return ``urls`` normalised, or raise ``UnsafeUrl`` naming the first refused one and why.
+
+    ``via_proxy``: the crawl goes through a forward proxy, which vets addresses (``url_safety``)."""
     if not urls:
         raise UnsafeUrl("no start URL given")
     normalised = []
     for url in urls:
         start = normalise_start_url(url)
         shown = url if start == url else f"{url} (= {start})"
-        verdict = check_url(start, allow_loopback=allow_loopback)
+        verdict = check_url(start, allow_loopback=allow_loopback, via_proxy=via_proxy)
         if not verdict.allowed:
             hint = ""
             if "loopback" in verdict.reason:
