@@ -30,11 +30,11 @@ from govbudget.parsers.tables.codes import (
     table_classification,
 )
 from govbudget.parsers.tables.columns import Column, ColumnMap
+from govbudget.parsers.tables.kinds import kind_named
 
 _TOTAL = re.compile(r"(合计|总计)$")
 _SUBTOTAL = re.compile(r"小计$")
 _NUMBERED = re.compile(r"^(\d+[、.．]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|其中)")
-_INCOME_KINDS = {"income_summary"}
 # counts, not money: their cells carry no unit and no amount_yuan
 _COUNT_LABEL = re.compile(r"^(数量|面积|个数|人数|台数|辆数)|[（(](平方米|台|辆|个|人|套)[）)]$")
 
@@ -72,9 +72,10 @@ def sides_of(kind: str, cmap: ColumnMap) -> list[Side]:
     Each name column (with the code columns before it) starts a list that owns the amount columns
     after it, so side-by-side summaries give two lists (收入 | 支出) or three (收入 | 功能分类 | 支出用途).
     A table with amounts but no name column (a one-row 支出总表, a 三公 table laid out across) is one
-    list without a name.
+    list without a name. Each list's side is the kind's (tables/kinds.py): by its header when lists
+    stand side by side, else the kind's own (`income` for 收入总表).
     """
-    default = "income" if kind in _INCOME_KINDS else "expenditure"
+    spec = kind_named(kind)
     parts: list[dict[str, list[Column]]] = []
     for c in cmap.columns:
         if c.role == "seq":
@@ -95,7 +96,7 @@ def sides_of(kind: str, cmap: ColumnMap) -> list[Side]:
     out = []
     for p in parts:
         first = (p["names"] or p["codes"] or p["amounts"])[0]
-        side = ("income" if "收入" in first.group else "expenditure") if several else default
+        side = spec.side_of_panel(first.group, several)
         out.append(Side(side, p["names"][0] if p["names"] else None, p["codes"][0] if p["codes"] else None,
                         p["amounts"], p["names"], p["codes"]))
     return out
