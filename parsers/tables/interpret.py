@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from govbudget.parsers.records import Table
 from govbudget.parsers.tables.across import across_rows
 from govbudget.parsers.tables.columns import build_column_map, refine_roles
 from govbudget.parsers.tables.header_block import header_unit
@@ -60,19 +61,18 @@ def interpret(t: RawTable, *, doc: str, defaults: dict[str, Any]) -> TableResult
 
 
 def _table_record(t: RawTable, *, doc: str, unit: str | None, defaults: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "table",
-        "doc": doc,
-        "table_kind": t.kind,
-        "title": t.title,
-        "unit": unit,
-        "department": t.info.department or defaults.get("department"),
-        "unit_code": t.info.unit_code or defaults.get("unit_code"),
-        "fiscal_year": t.info.fiscal_year or defaults.get("fiscal_year"),
-        "locator": _locator(t),
-        "rows": 0,
-        "declared_empty": False,
-    }
+    return Table(
+        doc=doc,
+        table_kind=t.kind,
+        title=t.title,
+        unit=unit,
+        department=t.info.department or defaults.get("department"),
+        unit_code=t.info.unit_code or defaults.get("unit_code"),
+        fiscal_year=t.info.fiscal_year or defaults.get("fiscal_year"),
+        locator=_locator(t),
+        rows=0,
+        declared_empty=False,
+    ).as_dict()
 
 
 def _locator(t: RawTable) -> dict[str, Any]:
