@@ -105,7 +105,12 @@ class OcrTable(Table):
         self.chars = chars
 
     def extract(self, **kwargs: Any) -> list[list[str | None]]:
-        """Cell texts row by row, the characters of a cell in reading order (lines joined by `\\n`)."""
+        """Cell texts row by row, the characters of a cell in reading order (lines joined by `\\n`).
+
+        A frame cell (one drawn around other cells: a title, the header block and the whole grid in
+        one rectangle) keeps only the characters above its first inner cell, as `pdf_cells` cuts it
+        for a text layer; the inner cells keep their own.
+        """
         out: list[list[str | None]] = []
         for row in self.rows:
             texts: list[str | None] = []
@@ -114,9 +119,18 @@ class OcrTable(Table):
                     texts.append(None)
                     continue
                 inside = [c for c in self.chars if _centre_in(c, cell)]
+                inner = [b for b in self.cells if b != cell and _contains(cell, b)]
+                if inner:
+                    first_top = min(b[1] for b in inner)
+                    inside = [c for c in inside if (c.top + c.bottom) / 2 < first_top]
                 texts.append(cell_text(inside))
             out.append(texts)
         return out
+
+
+def _contains(outer: tuple[float, ...], inner: tuple[float, ...], slack: float = 0.5) -> bool:
+    return (outer[0] - slack <= inner[0] and inner[2] <= outer[2] + slack
+            and outer[1] - slack <= inner[1] and inner[3] <= outer[3] + slack)
 
 
 def _centre_in(char: Char, box: tuple[float, float, float, float]) -> bool:
@@ -127,7 +141,8 @@ def _centre_in(char: Char, box: tuple[float, float, float, float]) -> bool:
 
 _NUMERIC_GAP = re.compile(r"(?<=[\d,.])\s+(?=[\d,.])")
 _WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_WIDE_POINT = re.compile(r"(?<=\d)[．。]")
+_WIDE_POINT = re.compile(r"(?<=\d)(?:．|。(?=\d))")  # `1．` / `3。50`, not a sentence's last `。`
+_WIDE_COMMA = re.compile(r"(?<=\d)，(?=\d)")
 SPACE_GAP = 0.45  # of the line's height: a wider gap between two characters is a printed space
 
 
@@ -168,11 +183,12 @@ _CONFUSED_RE = re.compile("|".join(_CONFUSED))
 
 
 def ocr_text(text: str) -> str:
-    """Undo what OCR cannot know: widths of digits and points, and 人/入 in budget words.
+    """Undo what OCR cannot know: widths of digits, points and commas, and 人/入 in budget words.
 
     Stray spaces inside figures (`20, 702. 25`) are removed.
     """
     text = _WIDE_POINT.sub(".", text.translate(_WIDE_DIGITS))
+    text = _WIDE_COMMA.sub(",", text)
     text = _CONFUSED_RE.sub(lambda m: _CONFUSED[m.group()], text)
     return _NUMERIC_GAP.sub("", " ".join(text.split()))
 
