@@ -22,7 +22,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from govbudget.parsers import ParseOutcome, parse_bytes
-from govbudget.parsers.readers.ocr_grid import Char, cell_text, page_image, ruled_rows
+from govbudget.parsers.readers.ocr_grid import Char, OcrTable, cell_text, page_image, ruled_rows
 
 SCALE = 200 / 72  # pixels per point at 200 dpi
 REAL = Path(__file__).parent / "data" / "realdocs" / "js_2017_swbgt_tables.pdf"
@@ -89,6 +89,17 @@ def test_double_ruled_cells_fold_to_one_grid_as_in_the_pdf_reader() -> None:
     assert got is not None
     assert [r.cells for r in got if r.kind == "table"] == [("科目编码", "科目名称", "金额"),
                                                          ("20131", "行政运行", "6,106.99")]
+
+
+def test_a_frame_cell_keeps_only_the_words_above_the_grid_it_holds() -> None:
+    """A rectangle drawn around title, header block and grid (js_2017_swbgt_tables pp.3-4)."""
+    frame = (40.0, 80.0, 520.0, 170.0)
+    inner = [(40.0, 130.0, 300.0, 150.0), (300.0, 130.0, 520.0, 150.0),
+             (40.0, 150.0, 300.0, 170.0), (300.0, 150.0, 520.0, 170.0)]
+    chars = (_word("支出预算总表", 200, 90, 0, 14) + _word("项目", 70, 134, 1) + _word("金额", 310, 134, 2)
+             + _word("合计", 70, 154, 3) + _word("9,964.07", 420, 154, 4, 8.0))
+    assert OcrTable([frame, *inner], chars).extract() == [["支出预算总表", None], ["项目", "金额"],
+                                                          ["合计", "9,964.07"]]
 
 
 def test_a_page_without_rules_is_left_to_the_column_layout() -> None:
@@ -174,3 +185,4 @@ def test_a_scanned_summary_page_gives_the_text_layers_line_items(
     [table] = [r for r in scanned.records if r["type"] == "table"]
     assert table["table_kind"] == "income_expenditure_summary"
     assert _items(scanned) == expected
+
