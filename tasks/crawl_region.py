@@ -116,12 +116,22 @@ def crawl_region(
 
 
 def season_regions(svc: Services, province: str) -> list[str]:
-    """Regions a seasonal run covers: the configured ones, else every crawled region of the province."""
+    """Regions a seasonal run covers: the configured ones, else the province's divisions that were
+    crawled before or have an active entry point in the registry (each once; ``*``: every crawled one).
+
+    A division found by ``govbudget sources discover`` is in its province's season before it was ever
+    crawled, so a new registry reaches the whole province at the next season without a config edit.
+    """
     config = load_config(svc.settings.schedules_file)
     if province in config.regions:
         return list(config.regions[province])
     known = known_regions(svc)
-    return known if province == ALL_PROVINCES else [code for code in known if code.startswith(province)]
+    if province == ALL_PROVINCES:
+        return known
+    from govbudget.crawler.regions.registry import load_entry_points
+
+    registered = {e.region_code for e in load_entry_points()}
+    return sorted(code for code in set(known) | registered if code.startswith(province))
 
 
 @app.task(name="govbudget.crawl_season", acks_late=True)
