@@ -10,6 +10,7 @@ virtual hosts on one port.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -54,11 +55,17 @@ class PageFetcher:
     _cache: dict[str, Page] = field(default_factory=dict)
     _robots: dict[str, Protego | None] = field(default_factory=dict)
     _client: httpx.Client | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def client(self) -> httpx.Client:
+        with self._lock:
+            return self._make_client()
+
+    def _make_client(self) -> httpx.Client:
         if self._client is None:
+            limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
             self._client = httpx.Client(proxy=self.proxy, timeout=self.timeout_s, follow_redirects=False,
-                                        headers={"User-Agent": USER_AGENT}, trust_env=False)
+                                        headers={"User-Agent": USER_AGENT}, trust_env=False, limits=limits)
         return self._client
 
     def close(self) -> None:
@@ -67,9 +74,14 @@ class PageFetcher:
             self._client = None
 
     def get(self, url: str) -> Page:
-        """The page at ``url`` after redirects; failures are a `Page` with ``error``, never raised."""
-        if url in self._cache:
-            return self._cache[url]
+        """The page at ``url`` after redirects; failures are a `Page` with ``error``, never raised.
+
+        Safe to call from several threads (discovery tries candidate hosts in parallel); a URL
+        asked twice at the same moment may be fetched twice, never answered inconsistently.
+        """
+        cached = self._cache.get(url)
+        if cached is not None:
+            return cached
         page = self._fetch(url)
         self._cache[url] = page
         return page
@@ -88,12 +100,14 @@ class PageFetcher:
             refused = self._vet(current) or self._robots_refusal(current)
             if refused:
                 return Page(url, current, 0, "", tuple(hops), refused)
-            if self.fetched >= self.max_pages:
-                return Page(url, current, 0, "", tuple(hops), f"page budget of {self.max_pages} spent")
-            self.fetched += 1
+            with self._lock:
+                if self.fetched >= self.max_pages:
+                    return Page(url, current, 0, "", tuple(hops), f"page budget of {self.max_pages} spent")
+                self.fetched += 1
             try:
                 with self.client().stream("GET", current) as response:
-                    self.answered += 1
+                    with self._lock:
+                        self.answered += 1
                     if response.is_redirect and "location" in response.headers:
                         hops.append(current)
                         current = urljoin(current, response.headers["location"])

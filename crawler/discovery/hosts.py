@@ -1,11 +1,12 @@
 """``host_candidate``: when no page links to a division, guess its government host from its name.
 
 Chinese government hosts spell the division's name: the full pinyin of its short name
-(``www.linzhang.gov.cn``), its initials with or without the level word (``www.lzx.gov.cn``), under
-``.gov.cn`` or under the city's host. A candidate host is kept only when its home page names the
-division surely (a SiteIDCode starting with the division code, or a name only this division has);
-a host that answers for another division, or whose page names a name several divisions share
-without telling which, is refused. The home page is then walked to its column (`navigation`).
+(``www.linzhang.gov.cn``), or of its full name (``www.shexian.gov.cn`` for the one-character 涉县),
+or its initials with or without the level word (``www.lzx.gov.cn``). A candidate host is kept only
+when its home page names the division surely (a SiteIDCode starting with the division code, or a
+name only this division has); a host that answers for another division, or whose page names a
+name several divisions share without telling which, is refused. The home page is then walked to
+its column (`navigation`).
 """
 
 from __future__ import annotations
@@ -40,12 +41,7 @@ def candidate_hosts(name: str) -> tuple[str, ...]:
         words.append(initials + letter)
     if len(initials) >= 2:
         words.append(initials)
-    hosts: list[str] = []
-    for word in dict.fromkeys(words):
-        for host in (f"www.{word}.gov.cn", f"{word}.gov.cn"):
-            if host not in hosts:
-                hosts.append(host)
-    return tuple(hosts)
+    return tuple(f"www.{word}.gov.cn" for word in dict.fromkeys(words))
 
 
 def from_hosts(fetcher: PageFetcher, target: Division, *, depth: int,

@@ -12,6 +12,7 @@ attribution becomes an `Attempt` (``ambiguous``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -23,6 +24,8 @@ from govbudget.crawler.discovery.hosts import from_hosts
 from govbudget.crawler.discovery.platform import derive
 from govbudget.regions import Division, all_divisions
 from govbudget.regions.names import is_under
+
+HOST_WORKERS = 8  # candidate hosts tried at once: most do not exist, and each costs a timeout
 
 
 @dataclass
@@ -84,12 +87,10 @@ def discover(fetcher: PageFetcher, scope: Division | None, starts: Iterable[tupl
         queue, level = next_queue, level + 1
     _platforms(fetcher, run, in_scope)
     if use_hosts:
-        for division in run.missing():
-            if division.level == "province":
-                continue
-            hit = from_hosts(fetcher, division, depth=depth, attempts=run.attempts)
-            if hit is not None:
-                run.found.append(hit)
+        missing = [d for d in run.missing() if d.level != "province"]
+        with ThreadPoolExecutor(max_workers=HOST_WORKERS) as pool:  # many hosts, each slow or absent
+            hits = pool.map(lambda d: from_hosts(fetcher, d, depth=depth, attempts=run.attempts), missing)
+            run.found.extend(hit for hit in hits if hit is not None)
         _platforms(fetcher, run, in_scope)
     _settle(run)
     run.pages_fetched = fetcher.fetched
