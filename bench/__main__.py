@@ -4,6 +4,7 @@
     .venv/bin/python -m bench --quick    # one round on small inputs, to check the harness
     .venv/bin/python -m bench --only pdf,sheets --out /tmp/r.md
     .venv/bin/python -m bench --only crawl,e2e   # re-measure two sections, keep the others in RESULTS.md
+    .venv/bin/python -m bench --only season      # needs Redis on :6379 and PostgreSQL on :5432
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from bench.harness import Context, Section, machine
 from bench.report import merge, render
 
 NAMES = ("crawl", "browser", "pdf", "sheets", "dispatch", "storage", "e2e")
+# run only when named in --only: they need the shared services (Redis on :6379, PostgreSQL on :5432)
+ON_REQUEST = ("season",)
 
 
 def runners(ctx: Context) -> dict[str, Callable[[], Section]]:
@@ -51,7 +54,7 @@ def runners(ctx: Context) -> dict[str, Callable[[], Section]]:
         host, port = shared["moto"].get_host_and_port()  # type: ignore[attr-defined]
         return f"http://{host}:{port}"
 
-    from bench import browser, crawl, dispatch, end_to_end, pdf_tables, sheets, storage
+    from bench import browser, crawl, dispatch, end_to_end, pdf_tables, season, sheets, storage
 
     return {
         "crawl": lambda: crawl.run(ctx, sim()),
@@ -61,6 +64,7 @@ def runners(ctx: Context) -> dict[str, Callable[[], Section]]:
         "dispatch": lambda: dispatch.run(ctx),
         "storage": lambda: storage.run(ctx, moto()),
         "e2e": lambda: end_to_end.run(ctx, sim()),
+        "season": lambda: season.run(ctx, moto()),
     }, shared
 
 
@@ -68,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="one round on small inputs")
     parser.add_argument("--tiny", action="store_true", help="smoke test: tiny inputs, figures meaningless")
-    parser.add_argument("--only", default=",".join(NAMES), help=f"comma-separated subset of {NAMES}")
+    parser.add_argument("--only", default=",".join(NAMES),
+                        help=f"comma-separated subset of {NAMES + ON_REQUEST}")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
     parser.add_argument("--replace", action="store_true",
@@ -76,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--note", default="", help="a line for the report (e.g. how busy the machine was)")
     args = parser.parse_args(argv)
     selected = [n.strip() for n in args.only.split(",") if n.strip()]
-    unknown = set(selected) - set(NAMES)
+    unknown = set(selected) - set(NAMES) - set(ON_REQUEST)
     if unknown:
         parser.error(f"unknown benchmarks: {sorted(unknown)}")
     workdir = tempfile.mkdtemp(prefix="govbudget-bench-")

@@ -49,3 +49,18 @@ def test_pdf_cell_scoring_pairs_amounts_with_row_names() -> None:
     truth = Counter({("合计", Decimal("5873.35")): 1, ("缺失", Decimal("1")): 1})
     p, r, score = f1(cells, truth)
     assert (p, r) == (0.25, 0.5) and abs(score - 1 / 3) < 1e-9
+
+
+def test_season_sizes_mix_provinces_and_flatness_compares_cost_per_file() -> None:
+    """The season bench's divisions come round-robin over provinces; flat means within ±20% per file."""
+    from bench.season import flatness, spread
+
+    codes = ["130000", "130400", "130402", "140000", "140300", "410000"]
+    assert spread(codes, 4) == ["130000", "140000", "410000", "130400"]
+    assert sorted(spread(codes, 99)) == codes
+    small = {"divisions": 10, "files": 10, "seconds": 100.0, "catalog_bytes": 1000}
+    large = {"divisions": 69, "files": 70, "seconds": 770.0, "catalog_bytes": 7000}
+    text = flatness([small, large])
+    assert "seconds per file +10%" in text and "(flat at ±20%)" in text
+    assert "catalog bytes per file +0%" in text
+    assert "NOT flat" in flatness([small, {**large, "seconds": 1400.0}])
