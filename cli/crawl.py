@@ -107,7 +107,9 @@ def _start(region: str | None, urls: list[str]) -> tuple[str | None, list[str], 
         raise typer.Exit(2) from exc
     except NoEntryPointsKnown as exc:
         hint = f" (divisions under it that have some: {', '.join(exc.below)})" if exc.below else ""
-        console.print(f"[red]no entry points known for {exc.region_code}[/red]{hint}: give start URLs")
+        province = exc.region_code[:2] + "0000"
+        console.print(f"[red]no entry points known for {exc.region_code}[/red]{hint}: give start URLs, or "
+                      f"find them with `govbudget sources discover --province {province}`")
         raise typer.Exit(2) from exc
     return start.region_code, start.urls, start.ignore_robots_hosts
 
