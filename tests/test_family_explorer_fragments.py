@@ -7,7 +7,8 @@ platform (a JSON chain no adapter reads) left to the explorer.
 A lazily loaded tree is walked to its leaves: each request a click made with a node's id is asked
 again, over plain HTTP, for every node the answers of its level list, level after level.
 
-A query form that lists nothing until its button is pressed (查询) is pressed once.
+A query form that lists nothing until its button is pressed (查询) is pressed once; a list shown
+for the option chosen in a ``<select>`` is asked for each other option.
 
 The crawl is of one small site of our own (``data/families/explorer/frag/``): ``/frag/list/`` shows
 an empty ``<tbody>``, sets ``list_session`` by ``document.cookie`` and fetches
@@ -32,7 +33,7 @@ from scrapy.http import HtmlResponse
 
 from govbudget.crawler.families import FAMILIES, Link, explorer
 from govbudget.crawler.families.explorer_fragment import fragment_links, is_fragment
-from govbudget.crawler.families.explorer_json import ApiCall, Paging, paging_in_request
+from govbudget.crawler.families.explorer_json import ApiCall, Paging, choices, paging_in_request
 from govbudget.crawler.families.explorer_render import CAPTURE_META, Capture
 from govbudget.crawler.render_policy import shell_signs
 from tests.family_fixtures import FAMILY_DATA, answer, context, on_page
@@ -55,13 +56,18 @@ QUERIED = [  # what the query form lists, once its button is pressed
     ("某县商务局2024年部门决算", "/frag/q/swj-2024.pdf")]
 
 
+BY_YEAR = {"2024": ("某县统计局2024年部门预算", "/frag/s/tjj-2024.pdf"),  # one year at a time, by a <select>
+           "2023": ("某县统计局2023年部门预算", "/frag/s/tjj-2023.pdf"),
+           "2014": ("某县统计局2014年部门预算", "/frag/s/tjj-2014.pdf")}  # too old: never asked for
+
+
 def file_bytes(path: str) -> bytes:
     return f"%PDF-1.4\n% fragment fixture {path}\n%%EOF\n".encode()
 
 
 def expected() -> set[str]:
     paths = [href if href.startswith("/") else "/frag/list/" + href for _, href, ok in ROWS if ok]
-    paths += [href for _, href in QUERIED]
+    paths += [href for _, href in QUERIED] + [BY_YEAR[y][1] for y in ("2024", "2023")]
     return {hashlib.sha256(file_bytes(p)).hexdigest() for p in paths}
 
 
@@ -115,7 +121,13 @@ class FragmentSite:
             rows = [{"Title": t, "Attach": a} for t, a in QUERIED[(page - 1) * size:page * size]]
             ctype, body = "application/json", json.dumps({"Total": len(QUERIED), "Rows": rows}).encode()
             status = 200
-        elif parts.path.startswith(("/frag/files/", "/frag/list/files/", "/frag/q/")):
+        elif parts.path == "/frag/select/":
+            status, body = 200, (DATA / "select" / "index.html").read_bytes()
+        elif parts.path == "/frag/select/api/list":
+            title, path = BY_YEAR.get(query.get("nd", ""), ("", ""))
+            items = [{"wjmc": title, "xzdz": path}] if path else []
+            status, ctype, body = 200, "application/json", json.dumps({"items": items}).encode()
+        elif parts.path.startswith(("/frag/files/", "/frag/list/files/", "/frag/q/", "/frag/s/")):
             status, ctype, body = 200, "application/pdf", file_bytes(parts.path)
         self.log.append((handler.path, "sec-fetch-mode" in {k.lower() for k in handler.headers}, cookie,
                          status))
@@ -136,7 +148,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
     site = FragmentSite()
     try:
         svc = configure(Settings.from_env(data_dir=tmp_path_factory.mktemp("fragments"), allow_loopback=True))
-        starts = [f"{site.base}/frag/list/", f"{site.base}/frag/query/"]
+        starts = [f"{site.base}/frag/list/", f"{site.base}/frag/query/", f"{site.base}/frag/select/"]
         summary = run_crawl(svc, crawl_config(svc.settings, starts))
         yield {"captures": list(svc.catalog.captures()), "log": list(site.log), "base": site.base,
                "archived": archived_disclosures(list(svc.catalog.documents())),
@@ -151,11 +163,13 @@ def test_the_crawl_archives_exactly_the_disclosures_of_every_fragment_page(crawl
 
 
 def test_the_browser_asked_only_for_the_shell_and_its_first_fragment(crawled: dict[str, Any]) -> None:
-    rendered = [c.url for c in crawled["captures"] if c.via == "browser" and "/api/" not in c.url]
-    assert sorted(rendered) == [f"{crawled['base']}/frag/list/", f"{crawled['base']}/frag/query/"]
+    rendered = [c.url.removeprefix(crawled["base"]) for c in crawled["captures"]
+                if c.via == "browser" and "/api/" not in c.url]
+    assert sorted(rendered) == ["/frag/list/", "/frag/query/", "/frag/select/"]
     assert {p for p, browser, _, _ in crawled["log"] if browser} == {
         "/frag/list/", "/frag/list/api/rows.htm?pageNo=1&size=2",
-        "/frag/query/", "/frag/query/api/search?year=&kw=&pageIndex=1&pageSize=2"}  # after 查询 was pressed
+        "/frag/query/", "/frag/query/api/search?year=&kw=&pageIndex=1&pageSize=2",  # after 查询 was pressed
+        "/frag/select/", "/frag/select/api/list?nd=2024&page=1"}
 
 
 def test_a_query_forms_list_is_shown_by_pressing_its_button_and_paged_over_plain_http(
@@ -188,7 +202,7 @@ def test_the_fragment_the_browser_fetched_is_archived_as_read_referred_by_the_sh
 def test_the_crawl_logs_the_fragment_walk_and_the_cookies(crawled: dict[str, Any]) -> None:
     log = crawled["crawl_log"]
     counters = dict(re.findall(r"'govbudget/(explorer_\w+)': (\d+)", log))
-    assert (counters["explorer_renders"], counters["explorer_pages_walked"]) == ("2", "4")
+    assert (counters["explorer_renders"], counters["explorer_pages_walked"]) == ("3", "5")
     assert "answers an HTML fragment, pages by pageNo=1 (query)" in log
     assert "the browser's cookies (list_session) sent on 1 plain-HTTP requests" in log
     assert "ends: a page without links" in log
@@ -381,3 +395,23 @@ def test_each_level_of_a_tree_is_asked_with_every_request_a_click_made_on_the_le
                                  ensure_ascii=False).encode())
     assert [o for o in explorer.FAMILY.requests(leaf, context()) if isinstance(o, Link)] == [
         Link("某区环保局2024年部门预算", f"{HOST}/t/upload/b3.pdf", "部门预算 区县部门 某区环保局_t")]
+
+
+def test_the_other_options_of_a_select_are_asked_for_over_plain_http(crawled: dict[str, Any]) -> None:
+    plain = [p for p, browser, _, _ in crawled["log"] if not browser and "/select/api/" in p]
+    assert plain == ["/frag/select/api/list?nd=2023&page=1"]  # 2014 is too old to ask for
+
+
+@pytest.mark.parametrize(("call", "chosen", "asked"), [
+    (ApiCall(f"{HOST}/l?nd=2024&page=1"), "2024", [f"{HOST}/l?nd=2023&page=1", f"{HOST}/l?nd=2022&page=1"]),
+    (ApiCall(f"{HOST}/l", "POST", '{"year":"2024","pageNo":1}', "application/json"), "2024",
+     [f"{HOST}/l"] * 2),
+    (ApiCall(f"{HOST}/l?page=2024"), "2024", []),  # a paging parameter is never an option's
+    (ApiCall(f"{HOST}/l?kind=1"), "1", []),  # one character: too many parameters share it
+])
+def test_a_request_carrying_a_chosen_option_is_asked_with_each_other(call: ApiCall, chosen: str,
+                                                                      asked: list[str]) -> None:
+    found = choices(call, chosen, ["2024", "2023", "", "2022"])
+    assert [c.url for c, _ in found] == asked
+    if call.method == "POST":
+        assert [json.loads(c.body)["year"] for c, _ in found] == ["2023", "2022"]

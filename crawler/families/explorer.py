@@ -63,13 +63,14 @@ import scrapy
 from scrapy.http import Response
 
 from govbudget.crawler import render_policy
-from govbudget.crawler.classify import names_decoy
+from govbudget.crawler.classify import fiscal_year_of, names_decoy
 from govbudget.crawler.families.base import Answer, Context, Link, asked_for, json_body, loads_json, meta_of
 from govbudget.crawler.families.explorer_fragment import fragment_links, mark
 from govbudget.crawler.families.explorer_json import (
     ApiCall,
     IdSlot,
     Paging,
+    choices,
     documents,
     endpoint,
     fingerprint,
@@ -87,7 +88,7 @@ from govbudget.crawler.families.explorer_json import (
     with_page,
 )
 from govbudget.crawler.families.explorer_render import Capture, RenderBounds, capture_of
-from govbudget.crawler.link_policy import decide
+from govbudget.crawler.link_policy import MIN_FISCAL_YEAR, decide
 
 logger = logging.getLogger(__name__)
 
@@ -252,6 +253,7 @@ class Explorer:
         for call, data, answer in read:
             yield from self._descend(ctx, call, data, templates, page_url=response.url, title=title,
                                      label=answer.get("section") or answer.get("label") or "")
+        yield from self._options(ctx, capture, read, templates, page_url=response.url, title=title)
 
     def _pairs(self, ctx: Context, answers: list[tuple[ApiCall, Any, dict[str, Any]]], *, page_url: str,
                title: str) -> Iterator[scrapy.Request]:
@@ -363,6 +365,27 @@ class Explorer:
             state = {"page_url": page_url, "label": label, "title": title, "fresh": True,
                      "templates": templates}
             yield from self._ask(ctx, other, state)
+
+    def _options(self, ctx: Context, capture: Capture, read: list[tuple[ApiCall, Any, dict[str, Any]]],
+                 templates: list[dict[str, Any]], *, page_url: str, title: str) -> Iterator[scrapy.Request]:
+        """A list shown for the option chosen in a ``<select>`` (a year, a kind): the same request for
+        each other option, over plain HTTP (an option naming a decoy or a year too old aside), each
+        answer read as a list API of its own."""
+        for chosen, options in capture.selects:
+            wanted = [v for v, text in options if not names_decoy(text)
+                      and not ((year := fiscal_year_of(text)) and year < MIN_FISCAL_YEAR)]
+            texts = dict(options)
+            for call, _, answer in read:
+                found = choices(call, chosen, wanted)[:self.bounds.siblings_per_call]
+                if not found:
+                    continue
+                logger.info("explorer: %s carries the option chosen (%s): asking for its %d others", call.url,
+                            chosen, len(found))
+                for other, value in found:
+                    label = " ".join(p for p in (answer.get("section") or "", texts.get(value, value)) if p)
+                    state = {"page_url": page_url, "label": label, "title": title, "fresh": True,
+                             "templates": templates}
+                    yield from self._ask(ctx, other, state)
 
     def _descend(self, ctx: Context, call: ApiCall, data: Any, templates: list[dict[str, Any]], *,
                  page_url: str, label: str, title: str) -> Iterator[scrapy.Request]:

@@ -29,6 +29,7 @@ __all__ = [
     "Doc",
     "IdSlot",
     "Paging",
+    "choices",
     "documents",
     "id_slot",
     "infer_paging",
@@ -471,6 +472,25 @@ def id_slot(call: ApiCall, answers: list[tuple[ApiCall, Any]]) -> tuple[IdSlot, 
                     chosen = next(r for r in records if str(r.get(field_name)) == sent)
                     return IdSlot(place, key, value, field_name, endpoint(asked)), records, chosen
     return None
+
+
+def choices(call: ApiCall, chosen: str, values: list[str]) -> list[tuple[ApiCall, str]]:
+    """The same request for each other option of a ``<select>`` whose chosen value one of its
+    parameters carries (``?nd=2024`` with 2024 chosen among 2024, 2023, 2022): (call, value) pairs.
+    Paging parameters, callbacks and cache-busters are never taken for one; nor is a value of one
+    character (a flag, a page), which too many parameters share by chance."""
+    located = _params(call)
+    if located is None or len(chosen) < 2:
+        return []
+    where, params = located
+    skip = set(_PAGE_KEYS) | set(_OFFSET_KEYS) | set(_SIZE_KEYS) | _NOT_SUBSTITUTED
+    for key, value in params.items():
+        if isinstance(value, (dict, list, bool)) or value is None or _norm_key(str(key)) in skip:
+            continue
+        if str(value) == chosen:
+            return [(_with_param(call, where, str(key), other, value), other)
+                    for other in dict.fromkeys(values) if other and other != chosen]
+    return []
 
 
 def record_name(record: dict[str, Any]) -> str:

@@ -122,6 +122,12 @@ _MARK = """([pattern, exact, maxLen]) => {
   }
   return out;
 }"""
+# The page's visible <select>s with two options or more: [the chosen value, [[value, text], …]].
+_SELECTS = """([maxSelects, maxOptions]) => Array.from(document.querySelectorAll('select'))
+  .filter(s => s.options.length > 1 && s.getBoundingClientRect().width > 0)
+  .slice(0, maxSelects)
+  .map(s => [s.value, Array.from(s.options).slice(0, maxOptions)
+    .map(o => [o.value, (o.textContent || '').replace(/\\s+/g, ' ').trim()])])"""
 _UNMARK = "() => document.querySelectorAll('[data-govbudget-click]')" \
           ".forEach(e => e.removeAttribute('data-govbudget-click'))"
 _LINKS = """(max) => Array.from(document.querySelectorAll('a[href], area[href]')).slice(0, max).map(a => [
@@ -163,6 +169,8 @@ class Capture:
         # the browser's cookies when the render ended (those its scripts set included): (name,
         # value, domain), for the plain-HTTP requests that go on from the render
         self.cookies: list[tuple[str, str, str]] = []
+        # the page's <select>s as first shown: (chosen value, [(value, text), …])
+        self.selects: list[tuple[str, list[tuple[str, str]]]] = []
         self._bytes = 0
         self._latest = float("inf")
         self._inflight = 0
@@ -195,6 +203,7 @@ class Capture:
         self.errors.clear()
         self._probes.clear()
         self.cookies.clear()
+        self.selects.clear()
         self._unpaged = 0
         self._paged.clear()
         self.label, self.section, self._bytes, self._inflight = "", "", 0, 0
@@ -329,6 +338,9 @@ class Capture:
         deadline = min(loop.time() + self.bounds.seconds, self._latest)
         try:
             await self._quiet(deadline)
+            with contextlib.suppress(Exception):
+                self.selects = [(str(chosen), [(str(v), str(t)) for v, t in options])
+                                for chosen, options in await page.evaluate(_SELECTS, [20, 100])]
             await self._click_through(page, deadline)
         except Exception as exc:  # the page is archived as rendered so far
             self.errors.append(f"explore: {type(exc).__name__}: {exc}")

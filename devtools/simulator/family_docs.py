@@ -169,6 +169,10 @@ def family_documents() -> dict[str, tuple[FamilyDocument, ...]]:
             budget_pdf("tz-czj-2024", "台州市财政局", 2024, 46),
             budget_pdf("tz-jyj-2023", "台州市教育局", 2023, 47),
         ),
+        "sel": (
+            budget_pdf("ls-czj-2024", "丽水市财政局", 2024, 48),
+            budget_pdf("ls-jyj-2023", "丽水市教育局", 2023, 49),
+        ),
         "edge": (
             html_xls("bd-yjj-2023-xls", "保定市应急管理局", 2023),
             zip_of(

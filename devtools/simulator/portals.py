@@ -18,7 +18,7 @@ from govbudget.simulator.sites import Article, Attachment, Column, Disclosure, E
 
 HD_CITY = "邯郸市"
 # sites a browser must render
-SCRIPT_FAMILIES = frozenset({"rs_412", "spa_platform", "js_fragment", "js_query"})
+SCRIPT_FAMILIES = frozenset({"rs_412", "spa_platform", "js_fragment", "js_query", "js_select"})
 PAGES_PER_LIST = 3
 
 
@@ -164,6 +164,7 @@ def family_sites() -> list[Site]:
         _family("frg", "温州市", "www.wenzhou.gov.cn", "330300", "js_fragment", page_size=2),
         tree_site.site(),
         _family("qry", "台州市", "www.zjtz.gov.cn", "331000", "js_query", page_size=2),
+        _family("sel", "丽水市", "www.lishui.gov.cn", "331100", "js_select"),
         edge_site(),
     ]
 
