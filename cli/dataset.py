@@ -200,8 +200,10 @@ def report(
     svc = services(data_dir)
     with console.status("reading the catalog"):
         rep = build_report(svc.catalog, selection)
+        provinces = _province_rows(svc.catalog, selection)
     if as_json:
-        sys.stdout.write(json.dumps(rep.as_dict(), ensure_ascii=False, default=str) + "\n")
+        whole = {**rep.as_dict(), "provinces": [p.as_dict() for p in provinces]}
+        sys.stdout.write(json.dumps(whole, ensure_ascii=False, default=str) + "\n")
         return
     out = Console()
     grid = Table(title="coverage: found (ok/partial/failed/unparsed) · missing departments")
@@ -216,6 +218,7 @@ def report(
             cells.append(shown)
         grid.add_row(region_code, *cells)
     out.print(grid)
+    _print_provinces(out, provinces)
     checks = Table(title=f"documents with failed checks: {len(rep.failed_checks)}")
     for col in ("department", "year", "failed", "checks", "sha256"):
         checks.add_column(col)
@@ -232,6 +235,28 @@ def report(
         gone.add_row(w["department"] or "", str(w["fiscal_year"] or ""), w["first_seen"][:19],
                      w["last_seen"][:19], str(w["crawls_without_it"]), w["url"] or "")
     out.print(gone)
+
+
+def _province_rows(catalog: Any, selection: Any) -> list[Any]:
+    """Per province of the selection (all provinces without one): divisions by entry point and disclosures."""
+    from govbudget.crawler.regions import entry_points
+    from govbudget.exports.collect import file_documents
+    from govbudget.exports.region_coverage import province_coverage
+
+    docs = file_documents(catalog, selection)
+    wanted = {selection.region[:2] + "0000"} if getattr(selection, "region", None) else None
+    return province_coverage(docs, {e.region_code for e in entry_points()}, provinces=wanted)
+
+
+def _print_provinces(out: Console, provinces: list[Any]) -> None:
+    season = next((p.season for p in provinces if p.season is not None), None)
+    table = Table(title=f"divisions per province: with an entry point, with disclosures of {season or '-'}")
+    for col in ("province", "divisions", "entry point", "disclosures", "both", "neither"):
+        table.add_column(col, justify="left" if col == "province" else "right")
+    for p in provinces:
+        table.add_row(f"{p.province} {p.name}", str(p.divisions), str(p.with_entry_point),
+                      str(p.with_disclosures), str(p.with_both), str(p.with_neither))
+    out.print(table)
 
 
 def _print_amounts_read(out: Console, rep: Any) -> None:

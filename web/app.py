@@ -114,6 +114,14 @@ def create_app(svc: Any, region_names: Mapping[str, str] | None = None) -> FastA
         report = build_report(svc.catalog)
         return page(request, "heatmap.html", heat=views.heatmap(report, names), report=report)
 
+    @app.get("/regions", response_class=HTMLResponse)
+    def regions(request: Request) -> HTMLResponse:
+        from govbudget.crawler.regions import entry_points
+        from govbudget.exports.region_coverage import province_coverage
+
+        rows = province_coverage(file_documents(svc.catalog), {e.region_code for e in entry_points()})
+        return page(request, "regions.html", provinces=rows, names=names)
+
     @app.get("/documents", response_class=HTMLResponse)
     def documents(
         request: Request, region: str | None = None, year: str | None = None,
