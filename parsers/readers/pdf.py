@@ -100,7 +100,7 @@ def _page_rows(
     table_row_no = 0
     tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
     lines = page.extract_text_lines(return_chars=False)
-    taken: list[dict] = []
+    taken: list[tuple[dict[str, Any], tuple[str, ...]]] = []  # lines above a continued grid, as rows
     for k, table in enumerate(tables):
         boxes.append(table.bbox)
         grid = table_grid(table)  # double rules' thin strips folded away (pdf_cells.py)
