@@ -17,7 +17,7 @@ from typing import Any
 
 from govbudget.parsers.cover import cover_lines, cover_meta, titled_year
 from govbudget.parsers.grid import Row
-from govbudget.parsers.meta_text import org_in_title, phase_in, year_in
+from govbudget.parsers.meta_text import org_in_title, org_of_line, phase_in, year_in
 from govbudget.parsers.narrative import narrative_meta_of
 from govbudget.parsers.tables.header_block import HeaderInfo
 from govbudget.parsers.tables.segments import RawTable
@@ -51,8 +51,8 @@ def document_meta(
     the portal's menu), the file's own title (the reader's: an HTML article's heading, an XLSX or
     DOCX title property). `property_title` (a PDF or OLE file's) only fills a year nothing printed gives.
     """
-    heading, heading_source = _heading(tables, first_text, file_title)
     lines = cover_lines(rows)
+    heading, heading_source = _heading(tables, first_text, file_title, lines)
     cover = cover_meta(lines)
     titles = [t.title for t in tables]
     narrative = narrative_meta_of(list(rows))
@@ -68,6 +68,13 @@ def document_meta(
                 meta[name], source[name] = value, where
                 return
 
+    # a printed heading's year and phase rank with the header block; the file's own title's (as often a
+    # stale or template property title as an HTML article's heading) only after everything printed. Its
+    # body ranks high either way: a template names none, last year's title the same body.
+    early, late = (1, 0) if heading_source == "title" else (0, 1)
+    own_title = file_title or property_title or ""
+    said = {name: [[], [(heading_source, read(heading or ""))]] for name, read in
+            (("fiscal_year", year_in), ("phase", phase_in))}
     pick("department", [*(("header", i.department) for i in infos),
                         (heading_source, org_in_title(heading or "")),
                         ("cover", cover.get("department")), ("header", out.department),
@@ -79,13 +86,13 @@ def document_meta(
     source.pop("unit", None)  # the money unit is a table's, not a fact about the document
     pick("fiscal_year", [*(("header", i.fiscal_year) for i in infos),
                          ("header", out.fiscal_year),
-                         (heading_source, year_in(heading or "")), ("cover", cover.get("fiscal_year")),
+                         *said["fiscal_year"][early], ("cover", cover.get("fiscal_year")),
                          *(("table_header", year_in(t)) for t in titles),
                          ("table_header", titled_year(rows)), ("narrative", narrative.get("fiscal_year")),
-                         ("file_title", year_in(file_title or property_title or ""))])
-    pick("phase", [(heading_source, phase_in(heading or "")), ("cover", cover.get("phase")),
+                         *said["fiscal_year"][late], ("file_title", year_in(own_title))])
+    pick("phase", [*said["phase"][early], ("cover", cover.get("phase")),
                    ("table_header", _phase_of_titles(titles)), ("narrative", narrative.get("phase")),
-                   ("file_title", phase_in(file_title or property_title or ""))])
+                   *said["phase"][late], ("file_title", phase_in(own_title))])
     scope_words = [(heading_source, heading or ""), ("cover", " ".join(_LABEL.sub("", x) for x in lines)),
                    ("table_header", " ".join(titles))]
     pick("scope", [_scope(scope_words, meta["department"] or "", source.get("department", "header")),
@@ -109,19 +116,23 @@ def settle_scope(meta: dict[str, Any], tables: list[RawTable]) -> None:
             source["scope"] = where
 
 
-def _heading(tables: list[RawTable], first_text: str | None,
-             file_title: str | None) -> tuple[str | None, str]:
-    """The document's title and its source: its first printed line unless that is a table's title or
-    names no body, year or phase while the file's own title does."""
+def _heading(tables: list[RawTable], first_text: str | None, file_title: str | None,
+             cover: list[str]) -> tuple[str | None, str]:
+    """The document's title and its source: its first printed line, unless that is a table's title,
+    or names no body, year or phase (`附件1`, a portal's menu): then the first cover line that does,
+    else the file's own title if it does."""
     if tables and first_text == tables[0].title_row.text and file_title:
         return file_title, "file_title"
-    if first_text and not _names_document(first_text) and file_title and _names_document(file_title):
-        return file_title, "file_title"
+    if first_text and not _names_document(first_text):
+        if line := next((x for x in cover if _names_document(x)), None):
+            return line, "title"
+        if file_title and _names_document(file_title):
+            return file_title, "file_title"
     return first_text, "title"
 
 
 def _names_document(text: str) -> bool:
-    return bool(year_in(text) or phase_in(text) or org_in_title(text))
+    return bool(year_in(text) or phase_in(text) or org_of_line(text))
 
 
 def _phase_of_titles(titles: list[str]) -> str | None:

@@ -168,3 +168,26 @@ def test_the_parse_task_passes_the_captures_link() -> None:
     assert _link_hints(None) is None
     out = parse_bytes(ARTICLE, filename="a.html")
     assert with_link(out, _link_hints(capture)).records[-1]["check"] == CHECK
+
+
+def _workbook(*lines: str, title: str) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.properties.title = title
+    for row in ([x] for x in lines):
+        wb.active.append(row)
+    for row in (["项目", "预算数", "项目", "预算数"], ["收入总计", "254.61", "支出总计", "254.61"]):
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_stale_title_property_never_outranks_what_is_printed() -> None:
+    stale = "2018年部门预算公开模板"  # left over from last year's template
+    doc = parse_bytes(_workbook("某局2019年部门收支预算总表", title=stale), filename="t.xlsx").document
+    assert doc["fiscal_year"] == 2019
+    assert doc["meta_source"]["fiscal_year"] != "file_title"
+    data = _workbook("附件1", "某局2019年部门收支预算总表", title=stale)
+    doc = parse_bytes(data, filename="t.xlsx").document
+    assert (doc["title"], doc["fiscal_year"]) == ("某局2019年部门收支预算总表", 2019)
+    assert doc["meta_source"]["title"] == "title"
