@@ -38,6 +38,7 @@ _ORG_LINE = re.compile(r"^[\u4e00-\u9fff]{2,40}?" + _ORG_END + r"(?:（[^）]{1,
 # words a title begins with that are not a body (`年度部门预算`, `单位预算收支总表`)
 _NOT_ORG = re.compile(r"^(?:年|度|部门|单位|本|我|各|全|附件|附表|表|目录|收支|收入|支出|预算|决算|项目)")
 _MONEY_UNIT = re.compile(r"^[千万亿]?元")
+_BOTH = re.compile(r"预算\s*[和与及、]\s*决算|决算\s*[和与及、]\s*预算")
 
 
 def uncompared(text: str) -> str:
@@ -55,8 +56,11 @@ def year_in(text: str) -> int | None:
 
 
 def phase_in(text: str) -> str | None:
-    """`final` for a 决算, `budget` for a 预算, None when the line names neither (comparisons ignored)."""
-    text = uncompared(text)
+    """`final` for a 决算, `budget` for a 预算, None when the line names neither (comparisons ignored)
+    or both (`预决算`, `预算和决算`: a column or a platform of both, no one document's phase)."""
+    text = uncompared(text).replace("预决算", "")
+    if _BOTH.search(text):
+        return None
     return "final" if "决算" in text else ("budget" if "预算" in text else None)
 
 

@@ -120,13 +120,13 @@ def _heading(tables: list[RawTable], first_text: str | None, file_title: str | N
              cover: list[str]) -> tuple[str | None, str]:
     """The document's title and its source: its first printed line, unless that is a table's title,
     or names no body, year or phase (`附件1`, a portal's menu): then the first cover line that does,
-    else the file's own title if it does."""
+    else the file's own title (a web page's: its article heading, never the portal's name)."""
     if tables and first_text == tables[0].title_row.text and file_title:
         return file_title, "file_title"
     if first_text and not _names_document(first_text):
         if line := next((x for x in cover if _names_document(x)), None):
             return line, "title"
-        if file_title and _names_document(file_title):
+        if file_title:
             return file_title, "file_title"
     return first_text, "title"
 

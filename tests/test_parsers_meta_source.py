@@ -15,7 +15,7 @@ from govbudget.parsers import parse_bytes
 from govbudget.parsers.api import with_link
 from govbudget.parsers.checks.agreement import CHECK, same
 from govbudget.parsers.cover import cover_meta
-from govbudget.parsers.meta_text import org_in_title, year_in
+from govbudget.parsers.meta_text import org_in_title, phase_in, year_in
 from govbudget.parsers.readers.html_title import title_part
 from govbudget.storage.rows import Row
 from govbudget.tasks.parse_task import _link_hints
@@ -98,6 +98,18 @@ def test_the_article_heading_is_the_title_with_its_phase() -> None:
     assert doc["title"] == "某某区财政局2022年部门决算公开"
     assert (doc["phase"], doc["fiscal_year"], doc["department"]) == ("final", 2022, "某某区财政局")
     assert doc["meta_source"]["title"] == "file_title"
+
+
+def test_a_page_opening_with_menus_is_titled_by_its_own_title() -> None:
+    doc = _doc(_page("<div>财政部微信</div><div>移动客户端</div>", title="数据统计_某部门户网站"))
+    assert doc["title"] == "数据统计"
+    assert doc["meta_source"]["title"] == "file_title"
+
+
+def test_a_column_of_both_phases_names_no_phase() -> None:
+    assert phase_in("省级预决算公开专栏") is None
+    assert phase_in("2021年部门预算和决算") is None
+    assert phase_in("一般公共预算财政拨款支出决算表") == "final"
 
 
 def test_the_portals_name_is_cut_from_an_article_title() -> None:
