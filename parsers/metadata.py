@@ -3,10 +3,11 @@ with the place it was read from (`meta_source`: SCHEMA.md).
 
 They are printed in the header block of every table (`header`), on the cover (`cover`), in the
 document's heading (`title`) and in a table's first line (`table_header`:
-`一、秦皇岛市北戴河区医疗保障局（本级）收支预算`); the narrative (`narrative`) and the file's title
-property (`file_title`) only fill what the printed pages leave open, the title property last, as real
-files often carry a stale or template one. A project listing gives the unit code in a `单位编码`
-column (`listing`). No field is ever read from a comparison (`较2018年`, `上年结转`: `meta_text`).
+`一、秦皇岛市北戴河区医疗保障局（本级）收支预算`); the narrative (`narrative`) and the file's own title
+(`file_title`: an HTML article's heading, a title property) only fill what the printed pages leave
+open, the file's title last for year and phase, as real files often carry a stale or template one. A
+project listing gives the unit code in a `单位编码` column (`listing`). No field is ever read from a
+comparison (`较2018年`, `上年结转`: `meta_text`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ _GENERIC_SCOPE = re.compile(r"部门\s*[(（]\s*单位\s*[)）]")
 # a body named like an institution (中心, 站, 所, 院 ...) discloses a 单位预算, a 局/委/办 a 部门预算
 _UNIT_BODY = re.compile(r"(中心|站|所|院|馆|学校|幼儿园|队|台)(（[^）]*）|\([^)]*\))?$")
 _LABEL = re.compile(r"^[^:：]{1,8}[:：]")
-FIELDS = ("title", "department", "unit_code", "fiscal_year", "phase", "scope")
+FIELDS = ("title", "department", "unit_code", "fiscal_year", "phase", "scope")  # what meta_source names
 
 Candidates = Iterable[tuple[str, Any]]
 
