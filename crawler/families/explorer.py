@@ -64,7 +64,7 @@ from scrapy.http import Response
 
 from govbudget.crawler import render_policy
 from govbudget.crawler.classify import fiscal_year_of, names_decoy
-from govbudget.crawler.families.base import Answer, Context, Link, asked_for, json_body, loads_json, meta_of
+from govbudget.crawler.families.base import Answer, Context, Link, asked_for, json_body, meta_of
 from govbudget.crawler.families.explorer_fragment import fragment_links, mark
 from govbudget.crawler.families.explorer_json import (
     ApiCall,
@@ -73,6 +73,7 @@ from govbudget.crawler.families.explorer_json import (
     choices,
     documents,
     endpoint,
+    expand,
     fingerprint,
     has_more,
     id_slot,
@@ -81,6 +82,7 @@ from govbudget.crawler.families.explorer_json import (
     next_link,
     paging_from_pair,
     paging_in_request,
+    read_json,
     record_lists,
     record_name,
     records_of,
@@ -233,7 +235,7 @@ class Explorer:
             yield _archived(answer, response.url)
             if answer.get("format") == "html":
                 yield from self._fragment(ctx, answer, page_url=response.url, title=title)
-        answers = [(_call_of(a), loads_json(a["body"]), a) for a in capture.responses
+        answers = [(_call_of(a), read_json(a["body"]), a) for a in capture.responses
                    if a.get("format") != "html"]
         yield from self._opened(ctx, capture, [(c, d) for c, d, _ in answers if d is not None], title)
         for call, _, _ in answers:
@@ -451,7 +453,7 @@ class Explorer:
         if state.get("fragment") and "call" in state:
             yield from self._fragment_walked(response, ctx, state)
             return
-        data = json_body(response)
+        data = expand(json_body(response))
         if data is None or "call" not in state:
             return
         ctx.count("explorer_pages_walked")

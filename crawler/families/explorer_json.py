@@ -36,6 +36,7 @@ __all__ = [
     "loads_json",
     "next_link",
     "paging_in_request",
+    "read_json",
     "record_lists",
     "record_name",
     "records_of",
@@ -45,6 +46,28 @@ __all__ = [
 
 MAX_DEPTH = 12  # how deep the miner walks a document
 MAX_NODES = 50_000  # how many values it looks at
+
+def read_json(text: str) -> Any:
+    """An answer's JSON (``loads_json``), with every string value that is itself a JSON object or
+    array read in place (``{"d": "[{…}]"}``: an ASP.NET service's answer, a list a server encoded
+    twice), so its records, paging and documents are read like any other's; None when no JSON."""
+    return expand(loads_json(text))
+
+
+def expand(data: Any, depth: int = 0) -> Any:
+    """``data`` with its JSON-encoded string values decoded (at most four times nested)."""
+    if depth > 4:
+        return data
+    if isinstance(data, dict):
+        return {k: expand(v, depth) for k, v in data.items()}
+    if isinstance(data, list):
+        return [expand(v, depth) for v in data]
+    if isinstance(data, str) and len(data) > 1 and data.lstrip()[:1] in ("{", "[") and \
+            data.rstrip()[-1:] in ("}", "]"):
+        inner = loads_json(data)
+        return data if inner is None else expand(inner, depth + 1)
+    return data
+
 
 # -- documents ------------------------------------------------------------------------------------
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -38,7 +38,6 @@ from typing import Any
 from scrapy_playwright.page import PageMethod
 
 from govbudget.crawler.classify import fiscal_year_of, names_decoy
-from govbudget.crawler.families.base import loads_json
 from govbudget.crawler.families.explorer_fragment import is_fragment
 from govbudget.crawler.families.explorer_json import (
     ApiCall,
@@ -46,6 +45,7 @@ from govbudget.crawler.families.explorer_json import (
     endpoint,
     infer_paging,
     more_than_shown,
+    read_json,
     record_lists,
     records_of,
 )
@@ -279,7 +279,7 @@ class Capture:
             self._hit(f"bytes per render ({self.bounds.total_bytes})")
             return
         text = _decode(body, headers.get("content-type", ""))
-        data = loads_json(text)
+        data = read_json(text)
         fragment = data is None and kind != "script" and is_fragment(text, headers.get("content-type", ""))
         if data is None and not fragment:  # a script, a page without links: nothing to mine
             return
@@ -420,7 +420,7 @@ class Capture:
 
     def _listed(self) -> bool:
         """Whether an answer captured so far lists anything (records, or a fragment's links)."""
-        return any(a.get("format") == "html" or records_of(loads_json(a["body"]))
+        return any(a.get("format") == "html" or records_of(read_json(a["body"]))
                    for a in self.responses)
 
     async def _next_node(self, page: Any, done: set[tuple[str, int]]) -> tuple[int, str] | None:

@@ -46,6 +46,7 @@ RENDERERS: dict[str, Renderer] = {
     tree_site.FAMILY: tree_site.render,
     query_site.FAMILY: query_site.render,
     select_site.FAMILY: select_site.render,
+    select_site.ENCODED_FAMILY: select_site.render_encoded,
     IFRAME_FAMILY: lambda site: plain_site.render(site, frame_list=True),
     PLAIN_FAMILY: plain_site.render,
     gated_site.RS_FAMILY: gated_site.render_rs,

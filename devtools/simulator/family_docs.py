@@ -173,6 +173,10 @@ def family_documents() -> dict[str, tuple[FamilyDocument, ...]]:
             budget_pdf("ls-czj-2024", "丽水市财政局", 2024, 48),
             budget_pdf("ls-jyj-2023", "丽水市教育局", 2023, 49),
         ),
+        "enc": (
+            budget_pdf("qz-czj-2024", "衢州市财政局", 2024, 50),
+            budget_pdf("qz-jyj-2023", "衢州市教育局", 2023, 51),
+        ),
         "edge": (
             html_xls("bd-yjj-2023-xls", "保定市应急管理局", 2023),
             zip_of(

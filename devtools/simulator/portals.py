@@ -18,7 +18,8 @@ from govbudget.simulator.sites import Article, Attachment, Column, Disclosure, E
 
 HD_CITY = "邯郸市"
 # sites a browser must render
-SCRIPT_FAMILIES = frozenset({"rs_412", "spa_platform", "js_fragment", "js_query", "js_select"})
+SCRIPT_FAMILIES = frozenset({"rs_412", "spa_platform", "js_fragment", "js_query", "js_select",
+                             "js_select_encoded"})
 PAGES_PER_LIST = 3
 
 
@@ -165,6 +166,7 @@ def family_sites() -> list[Site]:
         tree_site.site(),
         _family("qry", "台州市", "www.zjtz.gov.cn", "331000", "js_query", page_size=2),
         _family("sel", "丽水市", "www.lishui.gov.cn", "331100", "js_select"),
+        _family("enc", "衢州市", "www.qz.gov.cn", "330800", "js_select_encoded"),
         edge_site(),
     ]
 

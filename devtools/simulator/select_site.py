@@ -5,7 +5,8 @@ empty ``<ul id="items">``; its script asks ``GET api/list?nd=<year>&page=1&rows=
 again on each change of the select, answered ``{"result": {"total", "items": [{"wjmc", "xzdz",
 "fbrq"}]}}`` (pinyin keys; ``xzdz`` a rooted path to the file or article). The other years' files are
 listed only for the other options: a crawler finds them by asking the same request with each
-option's value. Everything else is a plain CMS (``plain_site``).
+option's value. Everything else is a plain CMS (``plain_site``). With ``encoded`` (an ASP.NET
+service's way) the answer is ``{"d": "<the same JSON, as a string>"}`` and the script parses it twice.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from govbudget.simulator.markup import escape
 from govbudget.simulator.sites import Article, RenderedSite, Resource, Site
 
 FAMILY = "js_select"
+ENCODED_FAMILY = "js_select_encoded"  # the same list, its answer a JSON string inside JSON
 JSON = "application/json; charset=utf-8"
 
 SCRIPT = """
@@ -29,6 +31,7 @@ SCRIPT = """
     x.open("GET", "api/list?nd=" + nd.value + "&page=1&rows=10");
     x.onload = function () {
       var ul = document.getElementById("items"), res = JSON.parse(x.responseText);
+      if (typeof res.d === "string") { res = JSON.parse(res.d); }
       ul.innerHTML = "";
       res.result.items.forEach(function (it) {
         var li = document.createElement("li"), a = document.createElement("a");
@@ -43,7 +46,12 @@ SCRIPT = """
 """
 
 
-def render(site: Site) -> RenderedSite:
+def render_encoded(site: Site) -> RenderedSite:
+    """The same site, its API's answer a JSON string inside JSON (``{"d": "…"}``)."""
+    return render(site, encoded=True)
+
+
+def render(site: Site, *, encoded: bool = False) -> RenderedSite:
     """The plain CMS, with the budget column's list replaced by the year select and its API."""
     out = plain_site.render(site)
     column = next(c for c in site.columns if c.slug == BUDGET_SLUG)
@@ -75,11 +83,13 @@ def render(site: Site) -> RenderedSite:
             return Reply(400, b'{"result": {"total": 0, "items": []}}', JSON)
         found = by_year.get(year, [])
         chunk = found[(page - 1) * rows:page * rows] if page >= 1 and rows >= 1 else []
-        data = {"result": {"total": len(found), "items": chunk}}
+        data: object = {"result": {"total": len(found), "items": chunk}}
+        if encoded:
+            data = {"d": json.dumps(data, ensure_ascii=False)}
         return Reply(body=json.dumps(data, ensure_ascii=False).encode(), content_type=JSON)
 
     out.handler = handle
     return out
 
 
-__all__ = ["FAMILY", "render"]
+__all__ = ["ENCODED_FAMILY", "FAMILY", "render", "render_encoded"]
