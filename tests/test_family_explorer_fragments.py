@@ -33,7 +33,7 @@ from scrapy.http import HtmlResponse
 
 from govbudget.crawler.families import FAMILIES, Link, explorer
 from govbudget.crawler.families.explorer_fragment import fragment_links, is_fragment
-from govbudget.crawler.families.explorer_json import ApiCall, Paging, choices, paging_in_request
+from govbudget.crawler.families.explorer_json import ApiCall, Paging, choices, paging_in_request, read_json
 from govbudget.crawler.families.explorer_render import CAPTURE_META, Capture
 from govbudget.crawler.render_policy import shell_signs
 from tests.family_fixtures import FAMILY_DATA, answer, context, on_page
@@ -415,3 +415,26 @@ def test_a_request_carrying_a_chosen_option_is_asked_with_each_other(call: ApiCa
     assert [c.url for c, _ in found] == asked
     if call.method == "POST":
         assert [json.loads(c.body)["year"] for c, _ in found] == ["2023", "2022"]
+
+
+# -- a JSON answer encoded twice ---------------------------------------------------------------------
+def test_json_values_that_are_json_again_are_read_in_place() -> None:
+    item = {"wjmc": "某县统计局2023年部门预算", "xzdz": "/frag/s/tjj-2023.pdf"}
+    inner = {"result": {"total": 3, "items": [item]}}
+    text = json.dumps({"d": json.dumps(inner, ensure_ascii=False)}, ensure_ascii=False)
+    assert read_json(text) == {"d": inner}
+    assert read_json('{"a": "[not json", "b": "{x}"}') == {"a": "[not json", "b": "{x}"}  # strings stay
+    assert read_json("<html></html>") is None
+
+
+def test_a_twice_encoded_list_is_mined_and_paged_like_any_other() -> None:
+    rows = [{"wjmc": f"某县第{n}局2024年部门预算", "xzdz": f"/frag/s/{n}.pdf"} for n in range(2)]
+    capture = Capture()
+    capture.responses.append({
+        "url": f"{HOST}/frag/select/api/list?nd=2024&page=1&rows=2", "method": "GET", "post_data": "",
+        "request_content_type": "", "headers": {}, "status": 200, "content_type": "application/json",
+        "body": json.dumps({"d": json.dumps({"total": 5, "items": rows}, ensure_ascii=False)}), "label": ""})
+    out = list(explorer.FAMILY.requests(_rendered(capture), context()))
+    assert [o.url for o in out if isinstance(o, Link)] == [f"{HOST}/frag/s/0.pdf", f"{HOST}/frag/s/1.pdf"]
+    assert [o.url for o in out if isinstance(o, Request)] == [
+        f"{HOST}/frag/select/api/list?nd=2024&page={n}&rows=2" for n in (2, 3)]
