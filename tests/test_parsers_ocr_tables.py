@@ -107,7 +107,11 @@ def test_a_page_without_rules_is_left_to_the_column_layout() -> None:
     assert ruled_rows(_word("合计", 60, 104, 0), page, 1) is None
 
 
-def test_ink_no_ocr_box_covers_is_read_again() -> None:
+@pytest.mark.parametrize(("reading", "kept"), [
+    ("一般公共服务支出", "一般公共服务支出"),  # the missed `一` is added
+    ("国家机关公章", "般公共服务支出"),  # a seal read as text never replaces what was read
+])
+def test_ink_no_ocr_box_covers_is_read_again(reading: str, kept: str) -> None:
     """The detector left out the lone stroke of `一` at a line's start; the cell is recognised again."""
     cols, rows = [50, 120, 300], [100, 125, 150]
     img = _ruled_page(cols, rows)
@@ -123,11 +127,11 @@ def test_ink_no_ocr_box_covers_is_read_again() -> None:
 
     def recognise(box: tuple[int, int, int, int]) -> tuple[str, float]:
         asked.append(box)
-        return "一般公共服务支出", 0.99
+        return reading, 0.99
 
     got = ruled_rows(chars, page, 1, recognise)
     assert got is not None
-    assert [r.cells for r in got] == [("201", "合计"), ("201", "一般公共服务支出")]
+    assert [r.cells for r in got] == [("201", "合计"), ("201", kept)]
     assert len(asked) == 1  # only the cell with uncovered ink
     x0, top, x1, bottom = asked[0]
     assert x0 <= 125 * SCALE and x1 >= 203 * SCALE and top <= 133 * SCALE and bottom >= 140 * SCALE

@@ -37,6 +37,7 @@ MIN_RULE = 14.0  # points: a rule is at least this long; a character's stroke is
 MAX_RULE_WIDTH = 3.0  # points: thicker dark runs are pictures or bold glyphs, not rules
 TOLERANCE = 3.0  # points: pdfplumber's default snap / join / intersection tolerances
 DARK = 200  # grey level below which a pixel is ink (thin strokes render grey, ~180)
+RULE_DARK = 170  # a rule is darker: light cell shading (#BFBFBF and paler) must not swallow the rules in it
 
 
 @dataclass(frozen=True)
@@ -66,14 +67,15 @@ def page_image(gray: Any, scale: float) -> PageImage:
     import cv2
     import numpy as np
 
-    ink = (np.asarray(gray) < DARK).astype(np.uint8)
+    pixels = np.asarray(gray)
+    dark = (pixels < RULE_DARK).astype(np.uint8)
     length = max(3, round(MIN_RULE * scale))
     masks = []
     for kernel, along in (((1, length), (1, 3)), ((length, 1), (3, 1))):
         # a 1-px gap in a scanned rule must not cut it: close along the rule first
-        closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones(along, np.uint8))
+        closed = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, np.ones(along, np.uint8))
         masks.append(cv2.morphologyEx(closed, cv2.MORPH_OPEN, np.ones(kernel, np.uint8)).astype(bool))
-    return PageImage(ink.astype(bool), masks[0], masks[1], scale)
+    return PageImage(pixels < DARK, masks[0], masks[1], scale)
 
 
 def ruling_edges(page: PageImage) -> list[dict[str, Any]]:
@@ -292,7 +294,8 @@ def reread_missed(table: OcrTable, image: PageImage, recognise: Recognise) -> li
     The text detector can leave out a lone stroke at a line's start (`一般公共服务支出` came back as
     `般公共服务支出`); the ink is still there beside the box. A one-line cell with such ink is read
     again by recognition alone over all its ink, and the new reading replaces the old when it is
-    longer; a cell of several lines is left as it was.
+    longer and holds the old one (a seal or a speck read as text never replaces what was read); a
+    cell of several lines is left as it was.
     """
     import numpy as np
 
@@ -328,8 +331,9 @@ def reread_missed(table: OcrTable, image: PageImage, recognise: Recognise) -> li
         margin = round(0.2 * line_h * scale)
         found = recognise((xs.min() + x0 + pad - margin, ys.min() + top + pad - margin,
                            xs.max() + x0 + pad + 1 + margin, ys.max() + top + pad + 1 + margin))
-        old = cell_text(inside)
-        if not found or len(found[0].replace(" ", "")) <= len(old.replace(" ", "")):
+        old = "".join(cell_text(inside).split())
+        new = "".join(ocr_text(found[0]).split()) if found else ""
+        if len(new) <= len(old) or old not in new:  # only ever adds what was missed
             continue
         text = ocr_text(found[0])
         left, right = (xs.min() + x0 + pad) / scale, (xs.max() + x0 + pad + 1) / scale
