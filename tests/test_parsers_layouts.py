@@ -181,26 +181,3 @@ def test_a_grid_under_a_title_is_no_continuation() -> None:
     carry = Carry(58.0, [58.0, 113.0, 207.0])
     grid = Grid([(10.0, ("a", "1.00"))], [58.0, 150.0])
     assert continue_grid(grid, (58.0, 0.0, 300.0, 20.0), carry, above=["收入预算总表"]) == (grid, None, None)
-
-
-def _rows_with_line_between(line: str, page: int = 2) -> list[Row]:
-    return [Row(("一般公共预算支出表",), "text", {"page": 1, "line": 1}),
-            Row(("单位：万元",), "text", {"page": 1, "line": 2}),
-            Row(("科目编码", "科目名称", "合计"), "table", {"page": 1, "row": 1}),
-            Row(("201", "一般公共服务支出", "10.00"), "table", {"page": 1, "row": 2}),
-            Row((line,), "text", {"page": page, "line": 1}),
-            Row(("20101", "人大事务", "10.00"), "table", {"page": page, "row": 1})]
-
-
-def test_a_running_header_at_a_page_break_does_not_end_the_table() -> None:
-    tables, _ = find_tables(_rows_with_line_between("某某局2019年部门预算"))
-    assert [[r.cells[0] for r in t.data_rows] for t in tables] == [["201", "20101"]]
-
-
-@pytest.mark.parametrize(("line", "page"), [
-    ("二、一般公共预算当年拨款规模变化情况：本年度一般公共预算拨款比上年增加10.00万元，主要原因是……", 2),
-    ("某某局2019年部门预算", 3),  # not the very next page
-])
-def test_prose_or_a_page_gap_ends_the_table(line: str, page: int) -> None:
-    tables, _ = find_tables(_rows_with_line_between(line, page))
-    assert [[r.cells[0] for r in t.data_rows] for t in tables] == [["201"]]

@@ -178,14 +178,12 @@ def find_tables(rows: list[Row]) -> tuple[list[RawTable], dict[str, Any]]:
     doc: dict[str, Any] = {"first_text": None, "info": HeaderInfo()}
     cur: RawTable | None = None
     last: RawTable | None = None
-    paused: RawTable | None = None  # a table a text line ended: the next page may go on with its rows
-    between: list[Row] = []
     for row in merge_wrapped_titles(rows):
         if doc["first_text"] is None and _is_line(row):
             doc["first_text"] = row.text
         kind, title, rest = title_of(row)
         if kind:
-            last, paused = None, None
+            last = None
             cur = RawTable(kind=kind, title=title, title_row=row)
             if rest:
                 cur.merge_info(parse_header_row(Row((rest,), "text", row.locator)))
@@ -195,20 +193,10 @@ def find_tables(rows: list[Row]) -> tuple[list[RawTable], dict[str, Any]]:
             if last is not None and row.kind == "text" and _NOTE.match(row.text) and last.notes:
                 last.notes.append(row.text)  # a table's notes come in a run (`注：1…` / `注：2…`)
                 continue
-            if paused is not None and _resumes(paused, row, between):
-                cur, paused, last = paused, None, None
-                _feed(cur, row)
-                continue
-            if paused is not None and row.kind == "text":
-                between.append(row)
-            else:
-                paused = None
             last = None
             _merge_outside(doc["info"], row)
             continue
         if not _feed(cur, row):
-            ended_by_line = row.kind == "text" and not _NOTE.match(row.text) and bool(cur.data_rows)
-            paused, between = (cur, [row]) if ended_by_line else (None, [])
             cur, last = None, cur
     return [t for t in tables if t.segments or t.notes], doc  # a title with nothing under it is a TOC line
 
@@ -256,28 +244,6 @@ def _feed(t: RawTable, row: Row) -> bool:
             return True
     seg.data_rows.append(row)
     return True
-
-
-MAX_LINES_BETWEEN = 2
-_DECIMAL = re.compile(r"\d\.\d|\d,\d{3}")
-MAX_LINE_CHARS = 40
-
-
-def _resumes(t: RawTable, row: Row, between: list[Row]) -> bool:
-    """True when `row` goes on with a table that lines at a page break interrupted.
-
-    A running header or footer (`江苏省高级人民法院 2019 年度部门预算`) printed between a table's last
-    row on one page and its next row on the following page is no end of the table: the rows after it,
-    on the very next page and with no title between, are the same table's. Only a few short lines may
-    stand between, so a table after a section of prose is never taken for a continuation.
-    """
-    last = t.data_rows[-1].locator.get("page") if t.data_rows else None
-    page = row.locator.get("page")
-    if row.kind != "table" or last is None or page != last + 1:
-        return False
-    if len(between) > MAX_LINES_BETWEEN or any(len(normalize(r.text)) > MAX_LINE_CHARS for r in between):
-        return False
-    return not any(_DECIMAL.search(r.text) for r in between)
 
 
 def _next_sheet_row(t: RawTable, row: Row) -> bool:
