@@ -21,6 +21,8 @@ from govbudget.corpus.truth import truth_records
 from govbudget.exports.collect import Selection
 from govbudget.exports.fields import REGIONS, RESOURCES
 from govbudget.exports.writer import export
+from govbudget.regions import named_in
+from govbudget.regions.names import is_under
 from govbudget.tasks.crawl import crawl_config, run_crawl
 from govbudget.tasks.runtime import Services, configure
 from govbudget.tasks.settings import Settings
@@ -90,8 +92,12 @@ def printed_region(doc: Any, site: Any) -> str:
     place = site.name
     for word in ("人民政府", "财政局", "预决算公开平台"):
         place = place.removesuffix(word)
-    if doc is None or doc.department.startswith(place):
+    if doc is None:
         return str(site.region_code)
+    if doc.department.startswith(place):  # the place's own body, or one of a district under it
+        below = named_in(doc.department, [str(site.region_code)])
+        return below.code if below is not None and is_under(below.code, str(site.region_code)) \
+            else str(site.region_code)
     return str(SEEDS[doc.seed_id].region_code)
 
 

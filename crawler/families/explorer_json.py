@@ -172,7 +172,7 @@ def _title_score(key: str, value: str) -> tuple[int, int, int] | None:
         return None
     if not _CJK.search(value) and not re.search(r"[A-Za-z]{3}", value):
         return None
-    if re.fullmatch(r"[\w\-]{16,}", value):  # ids, hashes, uuids
+    if re.fullmatch(r"[A-Za-z0-9_\-]{16,}", value, re.ASCII):  # ids, hashes, uuids (never a CJK title)
         return None
     keyed = bool(_TITLE_KEY.search(_norm_key(key)))
     cjk = len(_CJK.findall(value))
