@@ -294,7 +294,11 @@ def serve(
     svc = services(data_dir)
     names = {code: d.full_name for code, d in all_divisions().items()}
     console.print(f"dashboard on http://{host}:{port}/ (catalog {svc.catalog.describe()})")
-    uvicorn.run(create_app(svc, region_names=names), host=host, port=port, log_level="warning")
+    from govbudget.crawler.regions import entry_points
+
+    app = create_app(svc, region_names=names,
+                     entry_point_codes=lambda: {e.region_code for e in entry_points()})
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def register(app: typer.Typer) -> None:

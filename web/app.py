@@ -9,7 +9,7 @@ URL or digest answers a 404 page (JSON only under `/api/`, which has no routes y
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +46,14 @@ ITEM_COLUMNS = [
 ERROR_TITLES = {404: "找不到此页面", 410: "原件已不在存储中", 422: "找不到此页面"}
 
 
-def create_app(svc: Any, region_names: Mapping[str, str] | None = None) -> FastAPI:
+def create_app(svc: Any, region_names: Mapping[str, str] | None = None,
+               entry_point_codes: Callable[[], set[str]] | None = None) -> FastAPI:
     """The dashboard over `svc` (a `tasks.runtime.Services`: its catalog and store).
 
     `region_names` maps division codes to names shown beside them (the CLI passes the GB/T 2260 table);
-    without it regions show their codes only.
+    without it regions show their codes only. `entry_point_codes` gives the divisions the registry
+    has an active entry point for (the CLI passes the crawler's registry; the dashboard never
+    imports the crawler); without it none are counted.
     """
     app = FastAPI(title="govbudget", docs_url=None, redoc_url=None, openapi_url=None)
     names: Mapping[str, str] = region_names or {}
@@ -116,10 +119,10 @@ def create_app(svc: Any, region_names: Mapping[str, str] | None = None) -> FastA
 
     @app.get("/regions", response_class=HTMLResponse)
     def regions(request: Request) -> HTMLResponse:
-        from govbudget.crawler.regions import entry_points
         from govbudget.exports.region_coverage import province_coverage
 
-        rows = province_coverage(file_documents(svc.catalog), {e.region_code for e in entry_points()})
+        codes = entry_point_codes() if entry_point_codes is not None else set()
+        rows = province_coverage(file_documents(svc.catalog), codes)
         return page(request, "regions.html", provinces=rows, names=names)
 
     @app.get("/documents", response_class=HTMLResponse)
