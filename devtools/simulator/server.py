@@ -14,9 +14,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from govbudget.simulator.background import ServedInBackground
 from govbudget.simulator.dynamic import Handler, Reply, SimRequest
 from govbudget.simulator.families import render_site
 from govbudget.simulator.portals import default_sites
@@ -84,7 +84,7 @@ def robots_txt(disallow: list[str]) -> Resource:
     return Resource("\n".join(lines).encode(), "text/plain; charset=utf-8", datetime(2020, 1, 1, tzinfo=UTC))
 
 
-class PortalSimulator:
+class PortalSimulator(ServedInBackground):
     """Context manager serving the simulated portals on 127.0.0.1 (port 0 picks a free port).
 
     `documents` defaults to the corpus disclosures; `sites` overrides the default site definitions.
@@ -123,32 +123,8 @@ class PortalSimulator:
 
     # lifecycle
     def start(self) -> PortalSimulator:
-        if self._server is not None:
-            return self
-        server = ThreadingHTTPServer((self._host, self._port), _Handler)
-        server.daemon_threads = True
-        server.simulator = self  # type: ignore[attr-defined]
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name="portal-simulator", daemon=True)
-        self._thread.start()
+        self._serve((self._host, self._port), _Handler, "simulator", "portal-simulator")
         return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> PortalSimulator:
-        return self.start()
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.stop()
 
     # what a test asks of it
     @property

@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 import threading
 from http.server import ThreadingHTTPServer
-from types import TracebackType
 from urllib.parse import urlsplit, urlunsplit
 
+from govbudget.simulator.background import ServedInBackground
 from govbudget.simulator.country.build import Country, VirtualHost, build
 from govbudget.simulator.dynamic import Handler, Lookup, Reply, SimRequest
 from govbudget.simulator.server import RequestLog, _Handler
@@ -65,7 +65,7 @@ class _HostHandler(_Handler):
         return server.view(self._host)
 
 
-class CountrySimulator:
+class CountrySimulator(ServedInBackground):
     """Context manager serving the simulated country on 127.0.0.1 (port 0 picks a free port)."""
 
     def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
@@ -81,31 +81,8 @@ class CountrySimulator:
         return self._views.get(host, self._nowhere)
 
     def start(self) -> CountrySimulator:
-        if self._server is None:
-            server = ThreadingHTTPServer(self._bind, _HostHandler)
-            server.daemon_threads = True
-            server.country_sim = self  # type: ignore[attr-defined]
-            self._server = server
-            self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                                            name="country-simulator", daemon=True)
-            self._thread.start()
+        self._serve(self._bind, _HostHandler, "country_sim", "country-simulator")
         return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> CountrySimulator:
-        return self.start()
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.stop()
 
     @property
     def address(self) -> tuple[str, int]:
