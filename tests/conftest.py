@@ -83,8 +83,9 @@ def moto_s3(moto_endpoint: str) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def simulator() -> Iterator[object]:
-    """One portal simulator for the session (its content is deterministic)."""
+    """One portal simulator for the session (its content is deterministic): the `core` suite, every
+    family but the explorer-variant shells, which the discovery tests and `eval-sim` crawl instead."""
     from govbudget.simulator.server import PortalSimulator
 
-    with PortalSimulator() as sim:
+    with PortalSimulator(suite="core") as sim:
         yield sim

@@ -23,7 +23,7 @@ from govbudget.simulator.portals import default_sites
 from govbudget.simulator.sites import Disclosure, Resource, Site, SiteInfo
 from govbudget.simulator.unseen import unseen_sites
 
-SUITES = ("known", "unseen")
+SUITES = ("known", "core", "unseen")  # core: known without the explorer-variant shells (pipeline tests)
 
 LogEntry = tuple[str, str, dict[str, str]]
 NOT_FOUND = b"<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center>" \
@@ -99,7 +99,7 @@ class PortalSimulator(ServedInBackground):
         self._host, self._port = host, port
         if sites is None:
             sites = unseen_sites() if suite == "unseen" else default_sites(
-                documents if documents is not None else load_corpus())
+                documents if documents is not None else load_corpus(), explorer_variants=suite != "core")
         self._site_defs = sites
         self._lock = threading.Lock()
         self.request_log = RequestLog()
