@@ -148,6 +148,19 @@ _WIDE_COMMA = re.compile(r"(?<=\d)，(?=\d)")
 SPACE_GAP = 0.45  # of the line's height: a wider gap between two characters is a printed space
 
 
+def _lines(chars: list[Char]) -> list[list[Char]]:
+    """Characters grouped into lines, top to bottom: a character whose middle lies within the
+    previous line's height joins it."""
+    lines: list[list[Char]] = []
+    for ch in sorted(chars, key=lambda c: (c.top + c.bottom) / 2):
+        mid = (ch.top + ch.bottom) / 2
+        if lines and min(c.top for c in lines[-1]) <= mid <= max(c.bottom for c in lines[-1]):
+            lines[-1].append(ch)
+        else:
+            lines.append([ch])
+    return lines
+
+
 def cell_text(chars: list[Char]) -> str:
     """The characters of one cell as printed: lines top to bottom, each left to right.
 
@@ -156,13 +169,7 @@ def cell_text(chars: list[Char]) -> str:
     characters, whose boxes OCR draws tighter than their glyphs. OCR's own spaces are ignored, since
     it puts them inside figures (`20, 702. 25`).
     """
-    lines: list[list[Char]] = []
-    for ch in sorted(chars, key=lambda c: (c.top + c.bottom) / 2):
-        mid = (ch.top + ch.bottom) / 2
-        if lines and min(c.top for c in lines[-1]) <= mid <= max(c.bottom for c in lines[-1]):
-            lines[-1].append(ch)
-        else:
-            lines.append([ch])
+    lines = _lines(chars)
     texts = []
     for line in lines:
         line.sort(key=lambda c: c.x0)
@@ -343,13 +350,7 @@ def reread_missed(table: OcrTable, image: PageImage, recognise: Recognise) -> li
 
 def text_lines(chars: list[Char]) -> list[tuple[float, str]]:
     """Characters outside the tables as (top, text) lines; OCR lines side by side joined by a space."""
-    lines: list[list[Char]] = []
-    for ch in sorted(chars, key=lambda c: (c.top + c.bottom) / 2):
-        mid = (ch.top + ch.bottom) / 2
-        if lines and min(c.top for c in lines[-1]) <= mid <= max(c.bottom for c in lines[-1]):
-            lines[-1].append(ch)
-        else:
-            lines.append([ch])
+    lines = _lines(chars)
     out = []
     for line in lines:
         text = join_wrapped(cell_text(line).replace("\n", " "))
