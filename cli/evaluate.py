@@ -36,6 +36,13 @@ class Suite(StrEnum):
     unseen = "unseen"
 
 
+
+# options eval-parse and eval-real share
+Jobs = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parse in this many processes.")]
+ShowMisses = Annotated[int, typer.Option(
+    "--show-misses", min=0, help="Per file, list up to N missed and N extra line items.")]
+
+
 def eval_sim(
     data_dir: Annotated[Path | None, typer.Option(
         "--data-dir", help="Archive to crawl into (default: a new temporary folder); the unseen suite "
@@ -161,9 +168,8 @@ def eval_parse(
         "--min-indicator-recall", help="Exit 1 when indicator recall is below (ignored while n/a).")] = None,
     min_fact_recall: Annotated[float | None, typer.Option(
         "--min-fact-recall", help="Exit 1 when narrative fact recall is below (ignored while n/a).")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parse in this many processes.")] = 1,
-    show_misses: Annotated[int, typer.Option(
-        "--show-misses", min=0, help="Per file, list up to N missed and N extra line items.")] = 0,
+    jobs: Jobs = 1,
+    show_misses: ShowMisses = 0,
 ) -> None:
     """Parse every file of DIR and score it against its truth: precision/recall/F1, per format.
 
@@ -263,9 +269,8 @@ def eval_real(
         help="Exit 1 when metadata accuracy (fiscal year, phase, department) is below.")] = None,
     min_peer_recall: Annotated[float | None, typer.Option(
         "--min-peer-recall", help="Exit 1 when the share of the peer's values found is below.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parse in this many processes.")] = 1,
-    show_misses: Annotated[int, typer.Option(
-        "--show-misses", min=0, help="Per file, list up to N missed and N extra line items.")] = 0,
+    jobs: Jobs = 1,
+    show_misses: ShowMisses = 0,
 ) -> None:
     """Parse the real disclosures and score them against their hand-checked truth.
 
